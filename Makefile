@@ -1,0 +1,58 @@
+# Park Ledger — every target sets up what it needs (idempotently) and then runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint format gas gas-check bench clean help
+
+help:
+	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
+	@echo "make test   - set up, then run the whole test suite"
+	@echo "make lint   - ruff (lint + format check) and mypy"
+	@echo "make gas    - regenerate bench/gas-snapshot.json;  make gas-check - fail if stale"
+	@echo "make bench  - run the benchmarks (writes bench/RESULTS.md)"
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	@$(PYTHON) scripts/check_python.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v node >/dev/null || { echo "Node.js 20 is required (https://nodejs.org)"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is required (it ships with Node.js)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: setup
+	$(BIN)/park-ledger node
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+gas: setup
+	$(BIN)/python -m bench.gas --out bench/gas-snapshot.json
+
+gas-check: setup
+	$(BIN)/python -m bench.gas --check bench/gas-snapshot.json
+
+bench: setup gas
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

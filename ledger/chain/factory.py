@@ -1,0 +1,56 @@
+"""Open the chain a command asked for: `memory`, the managed durable `anvil`, or `--rpc URL`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from eth_account import Account
+
+from ledger.chain.anvil import AnvilChain
+from ledger.chain.base import ChainBackend
+from ledger.chain.memory import MemoryChain
+from ledger.chain.rpc import RpcChain
+from ledger.config import LedgerSettings, get_settings
+from ledger.errors import ConfigurationError
+
+CHAIN_KINDS = ("anvil", "memory")
+DEPLOYER_KEY_ENV = "PARK_LEDGER_DEPLOYER_KEY"
+
+
+def anvil_state_file(settings: LedgerSettings) -> Path:
+    """Where the managed node keeps its chain between runs."""
+    return settings.data_dir / "anvil-state.json"
+
+
+def open_chain(
+    *,
+    kind: str = "anvil",
+    rpc: str | None = None,
+    expected_chain_id: int | None = None,
+    port: int | None = None,
+    settings: LedgerSettings | None = None,
+) -> ChainBackend:
+    """The chain backend for a command line's `--chain`/`--rpc` choice."""
+    settings = settings or get_settings()
+    if rpc:
+        key = os.environ.get(DEPLOYER_KEY_ENV)
+        accounts = [Account.from_key(key)] if key else []
+        return RpcChain(rpc, accounts=accounts, expected_chain_id=expected_chain_id)
+    if kind == "memory":
+        return MemoryChain(accounts=settings.dev_accounts)
+    if kind == "anvil":
+        return AnvilChain(state_file=anvil_state_file(settings), port=port, settings=settings)
+    raise ConfigurationError(f"unknown chain {kind!r}: choose one of {', '.join(CHAIN_KINDS)}")
+
+
+def default_sender(chain: ChainBackend) -> str:
+    """The account that signs deployments: the first local key, else the node's first account."""
+    if chain.accounts:
+        return str(chain.accounts[0].address)
+    node_accounts = chain.w3.eth.accounts
+    if not node_accounts:
+        raise ConfigurationError(
+            f"no account to send from: set {DEPLOYER_KEY_ENV} to the deployer's private key."
+        )
+    return str(node_accounts[0])

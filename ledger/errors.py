@@ -1,0 +1,103 @@
+"""The exception tree of the Python core: every failure a caller can act on is a LedgerError."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class LedgerError(Exception):
+    """Root of every error the ledger core raises on purpose.
+
+    `status_code` lets the API map a domain error to HTTP in one place; `type` is a
+    stable, URL-safe slug for RFC 9457 problem details.
+    """
+
+    status_code: int = 500
+    type: str = "ledger-error"
+
+
+class ConfigurationError(LedgerError):
+    """The local setup is incomplete or wrong (missing tool, bad setting, corrupt file)."""
+
+    status_code = 500
+    type = "configuration-error"
+
+
+class ToolchainError(ConfigurationError):
+    """A required external tool (Node, solc-js, anvil) is missing or broken."""
+
+    type = "toolchain-error"
+
+
+class CompileError(LedgerError):
+    """Solidity compilation failed; the message lists every error as `path:line:col: message`."""
+
+    type = "compile-error"
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("compilation failed:\n" + "\n".join(errors))
+
+
+class ChainUnavailableError(LedgerError):
+    """The chain node cannot be reached or did not answer in time."""
+
+    status_code = 503
+    type = "chain-unavailable"
+
+
+class ChainMismatchError(LedgerError):
+    """The node is not the chain the caller expected (chain id or deployed code differs)."""
+
+    status_code = 409
+    type = "chain-mismatch"
+
+
+class DeploymentError(LedgerError):
+    """A deployment could not be completed or verified."""
+
+    type = "deployment-error"
+
+
+class NotFoundError(LedgerError):
+    """A requested object does not exist."""
+
+    status_code = 404
+    type = "not-found"
+
+
+class ValidationError(LedgerError):
+    """Input failed validation before anything was sent or stored."""
+
+    status_code = 422
+    type = "validation-error"
+
+
+class RevertError(LedgerError):
+    """A contract call reverted; carries the decoded custom error's name and arguments."""
+
+    status_code = 409
+    type = "revert"
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any] | None = None,
+        *,
+        data: bytes = b"",
+        message: str | None = None,
+    ) -> None:
+        self.name = name
+        self.arguments: dict[str, Any] = dict(args or {})
+        self.data = data
+        rendered = ", ".join(f"{k}={_render(v)}" for k, v in self.arguments.items())
+        super().__init__(message or f"{name}({rendered})")
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    return str(value)

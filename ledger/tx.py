@@ -1,0 +1,70 @@
+"""Send a contract transaction and turn a revert into a decoded `RevertError`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_typing import ChecksumAddress
+from web3.contract.contract import ContractFunction
+from web3.types import TxParams, TxReceipt
+
+from ledger.errors import RevertError
+from ledger.revert import ErrorDecoder
+
+
+def transact(
+    fn: ContractFunction,
+    *,
+    sender: ChecksumAddress | str,
+    decoder: ErrorDecoder,
+    value: int = 0,
+    gas: int | None = None,
+) -> TxReceipt:
+    """Send `fn` from `sender` and wait for its receipt.
+
+    A revert (found while estimating gas, or in a mined failed transaction) raises
+    RevertError with the decoded custom error; nothing is changed on chain then.
+    """
+    params: dict[str, Any] = {"from": sender, "value": value}
+    if gas is not None:
+        params["gas"] = gas
+    w3 = fn.w3
+    try:
+        tx_hash = fn.transact(TxParams(**params))  # type: ignore[typeddict-item]
+    except Exception as err:
+        decoded = decoder.from_exception(err)
+        if decoded is None:
+            raise
+        raise decoded from err
+    receipt = w3.eth.wait_for_transaction_receipt(tx_hash)
+    if receipt["status"] != 1:
+        raise _replay_failure(fn, params, receipt, decoder)
+    return receipt
+
+
+def call(fn: ContractFunction, *, decoder: ErrorDecoder, sender: str | None = None) -> Any:
+    """Call a view (or simulate a transaction) with decoded reverts."""
+    try:
+        return fn.call({"from": sender} if sender else {})
+    except Exception as err:
+        decoded = decoder.from_exception(err)
+        if decoded is None:
+            raise
+        raise decoded from err
+
+
+def _replay_failure(
+    fn: ContractFunction, params: dict[str, Any], receipt: TxReceipt, decoder: ErrorDecoder
+) -> RevertError:
+    """Re-run a mined failed transaction as a call at its block to learn why it failed."""
+    block = int(receipt["blockNumber"]) - 1
+    try:
+        fn.call(TxParams(**params), block_identifier=block)  # type: ignore[typeddict-item]
+    except Exception as err:
+        decoded = decoder.from_exception(err)
+        if decoded is not None:
+            return decoded
+    return RevertError(
+        "Reverted",
+        message=f"transaction {bytes(receipt['transactionHash']).hex()} reverted",
+    )
