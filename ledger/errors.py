@@ -37,7 +37,8 @@ class CompileError(LedgerError):
 
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
-        super().__init__("compilation failed:\n" + "\n".join(errors))
+        separator = "\n" if len(errors) > 1 else " "
+        super().__init__("compilation failed:" + separator + "\n".join(errors))
 
 
 class ChainUnavailableError(LedgerError):

@@ -87,11 +87,10 @@ def run_deploy(args: argparse.Namespace) -> int:
     """Deploy (or verify) the suite and print where it lives."""
     settings = get_settings()
     manifest_dir = args.deployments or settings.deployments_dir
-    artifacts = compile_project()
     with open_chain(kind=args.chain, rpc=args.rpc, settings=settings) as chain:
         deployment = deploy_suite(
             chain.w3,
-            artifacts,
+            compile_project(),
             deployer=default_sender(chain),  # type: ignore[arg-type]
             manifest_dir=None if args.chain == "memory" and not args.rpc else manifest_dir,
         )

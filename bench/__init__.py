@@ -1,0 +1,1 @@
+"""Benchmarks and the gas snapshot (`make gas`, `make bench`; never inside `make test`)."""

@@ -1,0 +1,81 @@
+"""What a gas or benchmark scenario gets: a deployed suite on a fresh chain and send helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract import Contract
+from web3.types import TxReceipt
+
+from ledger.chain import ChainBackend, MemoryChain
+from ledger.compiler import CompileResult, compile_project
+from ledger.config import PROJECT_ROOT
+from ledger.deploy import Deployment, deploy_suite
+from ledger.revert import ErrorDecoder
+from ledger.tx import call, transact
+
+FIXTURE_CONTRACTS = PROJECT_ROOT / "tests" / "contracts" / "fixtures"
+
+
+@dataclass
+class BenchContext:
+    """The park suite deployed on one chain, with helpers to send and measure transactions."""
+
+    chain: ChainBackend
+    artifacts: CompileResult
+    deployment: Deployment
+    decoder: ErrorDecoder
+    contracts: dict[str, Contract] = field(default_factory=dict)
+
+    @property
+    def w3(self) -> Web3:
+        """The chain's Web3."""
+        return self.chain.w3
+
+    @property
+    def accounts(self) -> list[LocalAccount]:
+        """Funded accounts; accounts[0] deployed the suite and holds the park admin role."""
+        return self.chain.accounts
+
+    def __getitem__(self, name: str) -> Contract:
+        return self.contracts[name]
+
+    def transact(self, fn: Any, sender: Any, value: int = 0) -> TxReceipt:
+        """Send `fn` from `sender` (an address or an account); RevertError on a revert."""
+        address = getattr(sender, "address", sender)
+        return transact(fn, sender=address, decoder=self.decoder, value=value)
+
+    def gas(self, fn: Any, sender: Any, value: int = 0) -> int:
+        """Gas used by sending `fn` from `sender`."""
+        return int(self.transact(fn, sender, value)["gasUsed"])
+
+    def call(self, fn: Any, sender: Any = None) -> Any:
+        """Call `fn`; RevertError on a revert."""
+        return call(fn, decoder=self.decoder, sender=getattr(sender, "address", sender))
+
+    def deploy_fixture(self, name: str, *args: Any, sender: Any = None) -> Contract:
+        """Deploy a test-only contract from tests/contracts/fixtures (e.g. a token)."""
+        artifact = self.artifacts[name]
+        address = getattr(sender, "address", sender) or self.accounts[0].address
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        receipt = transact(factory.constructor(*args), sender=address, decoder=self.decoder)
+        return self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+
+
+def memory_context(*, accounts: int = 80) -> BenchContext:
+    """A fresh in-process chain (deterministic gas) with the suite deployed."""
+    chain = MemoryChain(accounts=accounts)
+    artifacts = compile_project(extra_dirs=[FIXTURE_CONTRACTS])
+    deployment = deploy_suite(chain.w3, artifacts, deployer=chain.accounts[0].address)
+    return BenchContext(
+        chain=chain,
+        artifacts=artifacts,
+        deployment=deployment,
+        decoder=ErrorDecoder(a.abi for a in artifacts.artifacts.values()),
+        contracts={
+            name: deployment.contract(chain.w3, artifacts, name) for name in deployment.contracts
+        },
+    )
