@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 from eth_account import Account
+from eth_typing import ChecksumAddress
+from eth_utils import to_checksum_address
 
 from ledger.chain.anvil import AnvilChain
 from ledger.chain.base import ChainBackend
@@ -44,13 +46,13 @@ def open_chain(
     raise ConfigurationError(f"unknown chain {kind!r}: choose one of {', '.join(CHAIN_KINDS)}")
 
 
-def default_sender(chain: ChainBackend) -> str:
+def default_sender(chain: ChainBackend) -> ChecksumAddress:
     """The account that signs deployments: the first local key, else the node's first account."""
     if chain.accounts:
-        return str(chain.accounts[0].address)
+        return chain.accounts[0].address
     node_accounts = chain.w3.eth.accounts
     if not node_accounts:
         raise ConfigurationError(
             f"no account to send from: set {DEPLOYER_KEY_ENV} to the deployer's private key."
         )
-    return str(node_accounts[0])
+    return to_checksum_address(node_accounts[0])

@@ -91,7 +91,7 @@ def run_deploy(args: argparse.Namespace) -> int:
         deployment = deploy_suite(
             chain.w3,
             compile_project(),
-            deployer=default_sender(chain),  # type: ignore[arg-type]
+            deployer=default_sender(chain),
             manifest_dir=None if args.chain == "memory" and not args.rpc else manifest_dir,
         )
     print_deployment(deployment, as_json=args.json)

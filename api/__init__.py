@@ -1,0 +1,1 @@
+"""Park Ledger's HTTP API (FastAPI): routers by resource, schemas, dependencies, error mapping."""

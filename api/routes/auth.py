@@ -1,0 +1,88 @@
+"""Sign-in with Ethereum: challenge → signed message → short-lived bearer token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import PrincipalDep, SignInDep
+from api.problems import problem_responses
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+EXAMPLE_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+
+
+class ChallengeCreate(BaseModel):
+    """Who wants to sign in."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=[EXAMPLE_ADDRESS])
+
+
+class ChallengeRead(BaseModel):
+    """The EIP-4361 message to sign with `personal_sign`, single use."""
+
+    address: str = Field(examples=[EXAMPLE_ADDRESS])
+    message: str = Field(
+        examples=["127.0.0.1:8000 wants you to sign in with your Ethereum account:\n0x7099…"]
+    )
+    nonce: str = Field(examples=["9f2c4e0b6a1d4c3f8e7a6b5c4d3e2f10"])
+    expires_at: int = Field(description="Unix time", examples=[1795622292])
+
+
+class TokenCreate(BaseModel):
+    """The challenge message exactly as issued, and the wallet's signature of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    message: str = Field(max_length=2048)
+    signature: str = Field(pattern=r"^0x[0-9a-fA-F]{130}$", examples=["0x" + "ab" * 65])
+
+
+class TokenRead(BaseModel):
+    """A bearer token for the `Authorization` header."""
+
+    token: str
+    token_type: str = Field(default="Bearer", examples=["Bearer"])
+    address: str = Field(examples=[EXAMPLE_ADDRESS])
+    expires_at: int = Field(description="Unix time", examples=[1795623192])
+
+
+class WhoAmI(BaseModel):
+    """The signed-in caller."""
+
+    address: str = Field(examples=[EXAMPLE_ADDRESS])
+    expires_at: int = Field(examples=[1795623192])
+
+
+@router.post(
+    "/challenge",
+    summary="Get a Sign-In with Ethereum (EIP-4361) message to sign",
+    responses=problem_responses(401, 422, 429),
+)
+def create_challenge(body: ChallengeCreate, signin: SignInDep) -> ChallengeRead:
+    """A fresh, single-use message naming `address`; valid for a few minutes."""
+    challenge = signin.challenge(address=body.address)
+    return ChallengeRead(
+        address=challenge.address,
+        message=challenge.message,
+        nonce=challenge.nonce,
+        expires_at=challenge.expires_at,
+    )
+
+
+@router.post(
+    "/token",
+    summary="Exchange a signed challenge for a bearer token",
+    responses=problem_responses(401, 422, 429),
+)
+def create_token(body: TokenCreate, signin: SignInDep) -> TokenRead:
+    """Verifies the signature against the address in the message and issues a token."""
+    issued = signin.sign_in(message=body.message, signature=body.signature)
+    return TokenRead(token=issued.token, address=issued.address, expires_at=issued.expires_at)
+
+
+@router.get("/me", summary="Who the bearer token speaks for", responses=problem_responses(401))
+def who_am_i(principal: PrincipalDep) -> WhoAmI:
+    """The address and expiry of the caller's token."""
+    return WhoAmI(address=principal.address, expires_at=principal.expires_at)

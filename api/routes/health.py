@@ -1,0 +1,50 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import RuntimeDep
+from api.problems import problem_responses
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    """The process answers."""
+
+    status: str = Field(examples=["ok"])
+
+
+class Readiness(BaseModel):
+    """The chain answers and still holds the deployed suite."""
+
+    status: str = Field(examples=["ready"])
+    chain_id: int = Field(examples=[31337])
+    block: int = Field(examples=[42])
+    contracts: dict[str, str] = Field(
+        examples=[{"Agreements": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"}]
+    )
+
+
+@router.get("/health", summary="Liveness: the API process answers")
+def health() -> Health:
+    """Always `ok` while the process serves requests."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/ready",
+    summary="Readiness: the chain answers and holds the deployed contracts",
+    responses=problem_responses(409, 503),
+)
+def ready(runtime: RuntimeDep) -> Readiness:
+    """Checks the node and the deployment's code; 503/409 problem when not ready."""
+    runtime.ready()
+    return Readiness(
+        status="ready",
+        chain_id=runtime.deployment.chain_id,
+        block=int(runtime.w3.eth.block_number),
+        contracts={name: c.address for name, c in runtime.deployment.contracts.items()},
+    )

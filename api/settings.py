@@ -1,0 +1,29 @@
+"""API settings, in one place (environment prefix ``PARK_API_``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ApiSettings(BaseSettings):
+    """How `park-ledger serve` listens and which chain it runs on."""
+
+    model_config = SettingsConfigDict(env_prefix="PARK_API_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    chain: Literal["anvil", "memory"] = "anvil"
+    rpc: str | None = None
+    anvil_port: int = 8545
+    public_url: str = "http://127.0.0.1:8000"
+    token_ttl_s: int = 900
+    max_body_bytes: int = 1_048_576
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 120
+
+    @property
+    def domain(self) -> str:
+        """The host part of `public_url`, the EIP-4361 `domain`."""
+        return self.public_url.split("://", 1)[-1].split("/", 1)[0]
