@@ -31,7 +31,7 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 run: setup
-	$(BIN)/park-ledger node
+	$(BIN)/park-ledger serve
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

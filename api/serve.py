@@ -1,0 +1,56 @@
+"""`park-ledger serve`: the API on a running ledger (plugged into the CLI by entry point)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+import uvicorn
+
+from api.app import create_app
+from api.settings import ApiSettings
+from ledger.runtime import ParkRuntime
+
+log = logging.getLogger(__name__)
+
+
+def register(commands: Any) -> None:
+    """Add `serve` to the `park-ledger` parser."""
+    serve = commands.add_parser(
+        "serve", help="serve the HTTP API (default: on the managed durable anvil node)"
+    )
+    serve.add_argument("--chain", choices=("anvil", "memory"), default=None)
+    serve.add_argument("--rpc", default=None, help="use the JSON-RPC node at this URL")
+    serve.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="listen port (default 8000)")
+    serve.add_argument("--anvil-port", type=int, default=None, help="managed node port (8545)")
+    serve.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Start the runtime, serve until Ctrl-C/SIGTERM, then stop the node cleanly."""
+    overrides = {
+        key: value
+        for key, value in {
+            "chain": args.chain,
+            "rpc": args.rpc,
+            "host": args.host,
+            "port": args.port,
+            "anvil_port": args.anvil_port,
+        }.items()
+        if value is not None
+    }
+    settings = ApiSettings(**overrides)
+    if "port" in overrides and "public_url" not in overrides:
+        settings.public_url = f"http://{settings.host}:{settings.port}"
+    with ParkRuntime.start(
+        chain_kind=settings.chain, rpc=settings.rpc, anvil_port=settings.anvil_port
+    ) as runtime:
+        app = create_app(runtime, settings)
+        node = getattr(runtime.chain, "url", "in-process chain")
+        print(f"Park Ledger API on {settings.public_url}  (docs: {settings.public_url}/docs)")
+        print(f"chain {runtime.deployment.chain_id} at {node}", flush=True)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    print("stopped: node state saved")
+    return 0
