@@ -97,3 +97,17 @@ def test_backend_mines_blocks(backend: ChainBackend) -> None:
 
 def test_backends_share_the_dev_accounts(backend: ChainBackend, tmp_path: Path) -> None:
     assert backend.accounts[0].address == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+
+def test_backend_accepts_transactions_signed_locally(
+    backend: ChainBackend, counter: Contract, decoder: ErrorDecoder
+) -> None:
+    account = backend.accounts[2]
+    nonce = backend.w3.eth.get_transaction_count(account.address)
+    receipt = transact(counter.functions.increment(2), sender=account, decoder=decoder)
+    assert receipt["status"] == 1
+    assert backend.w3.eth.get_transaction_count(account.address) == nonce + 1
+    assert counter.functions.count().call() == 7
+    with pytest.raises(RevertError, match="CounterZeroIncrement"):
+        transact(counter.functions.increment(0), sender=account, decoder=decoder)
+    assert backend.w3.eth.get_transaction_count(account.address) == nonce + 1
