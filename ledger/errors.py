@@ -102,3 +102,24 @@ def _render(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_render(v) for v in value) + "]"
     return str(value)
+
+class EvidenceError(LedgerError):
+    """An evidence-vault operation cannot be carried out (e.g. a grant that breaks the rules)."""
+
+    status_code = 409
+    type = "evidence-error"
+
+
+class EvidenceTamperedError(EvidenceError):
+    """Stored evidence (ciphertext, wrapped key or envelope metadata) failed authentication."""
+
+    status_code = 422
+    type = "evidence-tampered"
+
+
+class NotAuthorisedReaderError(EvidenceError):
+    """The key offered is not an authorised reader (or granter) of the evidence document."""
+
+    status_code = 403
+    type = "evidence-not-authorised"
+
