@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
-from ledger.cli import chain_commands
+from ledger.cli import chain_commands, evidence_commands
 from ledger.errors import LedgerError
 
 EXIT_ERROR = 1
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chain_commands.register(commands)
+    evidence_commands.register(commands)
     for plugin in entry_points(group=PLUGIN_GROUP):
         plugin.load()(commands)
     return parser
