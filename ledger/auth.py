@@ -22,6 +22,7 @@ from eth_account.messages import encode_defunct
 from eth_utils import is_checksum_address, to_checksum_address
 
 from ledger.errors import LedgerError
+from ledger.files import write_atomically
 
 CHALLENGE_TTL_S = 300
 TOKEN_TTL_S = 900
@@ -93,17 +94,13 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise LedgerError(f"{path} does not hold an Ed25519 private key")
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pem)
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    write_atomically(path, pem, mode=0o600)
     return key
 
 

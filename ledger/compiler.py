@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from solcx.exceptions import SolcError
 
 from ledger.config import LedgerSettings, get_settings
 from ledger.errors import CompileError, ToolchainError
+from ledger.files import write_atomically
 from ledger.toolchain import solc_command, solc_version
 
 log = logging.getLogger(__name__)
@@ -155,7 +154,7 @@ def compile_sources(
         else:
             return _result(output, sources, key, version, settings, cached=True)
     output = _run_solc(sources, settings)
-    _write_atomically(cache_file, json.dumps(output, sort_keys=True))
+    write_atomically(cache_file, json.dumps(output, sort_keys=True).encode())
     return _result(output, sources, key, version, settings, cached=False)
 
 
@@ -285,18 +284,6 @@ def _line_col(
     # NOTE: solc offsets count bytes, not characters.
     prefix = text.encode()[:offset].decode(errors="replace")
     return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _sha256(data: bytes) -> str:

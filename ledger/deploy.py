@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +19,7 @@ from web3.exceptions import Web3Exception
 
 from ledger.compiler import COMPILER_SETTINGS, CompileResult
 from ledger.errors import ChainMismatchError, ConfigurationError, DeploymentError
+from ledger.files import write_atomically
 from ledger.revert import ErrorDecoder
 from ledger.suite import PARK_SUITE, ContractSpec
 
@@ -132,12 +131,7 @@ def load_manifest(path: Path) -> Deployment:
 
 def write_manifest(path: Path, deployment: Deployment) -> None:
     """Write a manifest atomically (a crash never leaves half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as handle:
-        json.dump(deployment.to_json(), handle, indent=2)
-        handle.write("\n")
-    os.replace(tmp, path)
+    write_atomically(path, (json.dumps(deployment.to_json(), indent=2) + "\n").encode())
 
 
 def code_hash(code: bytes) -> str:

@@ -14,8 +14,6 @@ import fcntl
 import hashlib
 import hmac
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +22,7 @@ from ledger.config import LedgerSettings, get_settings
 from ledger.errors import EvidenceError, EvidenceTamperedError, NotFoundError
 from ledger.evidence.codec import to_hex
 from ledger.evidence.envelope import Envelope
+from ledger.files import write_atomically
 
 
 class EvidenceStore:
@@ -104,23 +103,3 @@ class EvidenceStore:
 
     def _envelope_path(self, document_id: bytes) -> Path:
         return self.envelopes / f"{to_hex(document_id)}.json"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file, fsync and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -10,7 +10,6 @@ import pytest
 from ledger.config import LedgerSettings
 from ledger.errors import EvidenceTamperedError, NotFoundError
 from ledger.evidence import EvidenceStore, SealedDocument
-from ledger.evidence.store import write_atomically
 
 
 def test_put_ciphertext_addresses_by_sha256_when_stored_twice(store: EvidenceStore) -> None:
@@ -45,22 +44,6 @@ def test_store_leaves_no_temporary_files_when_writes_complete(
     ]
     assert store.document_ids() == [sealed.document_id]
     assert store.load_envelope(sealed.document_id) == sealed.envelope
-
-
-def test_write_atomically_keeps_old_file_when_write_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "file"
-    write_atomically(path, b"old")
-
-    def fail(*_: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr("ledger.evidence.store.os.replace", fail)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomically(path, b"new")
-    assert path.read_bytes() == b"old"
-    assert [p.name for p in path.parent.iterdir()] == ["file"]
 
 
 def test_default_store_lives_in_data_dir_when_settings_given(tmp_path: Path) -> None:
