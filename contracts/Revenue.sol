@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IRevenue} from "./interfaces/IRevenue.sol";
+import {IAgreements} from "./interfaces/IAgreements.sol";
+import {IParkRegistry} from "./interfaces/IParkRegistry.sol";
+import {AgreementTerms, RevenueMode, BPS, CHECK_ACTIVE, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
+import {RevenueMath} from "./libraries/RevenueMath.sol";
+
+/// @title Revenue — the Park Ledger vault
+/// @notice See {IRevenue}. O(1) deposits and claims through a cumulative amount-per-unit
+/// accumulator; exact remainders; pull payments; bonds held for Commitments.
+/// @dev The agreement's token, revenue mode and fund share never change after the proposal
+/// (amendments change terms hash, shares and parties only), so Revenue caches them on first use.
+contract Revenue is IRevenue, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    // -----------------------------------------------------------------------------------
+    // Structs
+    // -----------------------------------------------------------------------------------
+
+    /// @dev Cached terms, the weighted total and the deposit counter — one slot, read by every
+    /// deposit and claim, written by every deposit. The token is kept as a small id (0 = ETH).
+    struct Config {
+        uint32 tokenId;
+        RevenueMode mode;
+        uint16 fundShareBps;
+        bool initialized;
+        bool hasHeld;
+        uint56 totalWeight;
+        uint128 deposited;
+    }
+
+    /// @dev The accumulator (one slot, written by every allocation).
+    struct Pool {
+        uint160 accPerUnit;
+        uint80 carry;
+        uint16 epoch;
+    }
+
+    /// @dev A holder's units state: checkpoint of the accumulator, membership epoch, weight,
+    /// and whether it set a payout address (so a claim reads that slot only when needed).
+    struct Holder {
+        uint160 checkpoint;
+        uint16 epoch;
+        uint56 weight;
+        bool hasPayout;
+    }
+
+    /// @dev A holder's whole-unit balance: credited at checkpoints and bond releases; claimed.
+    struct Balance {
+        uint128 credited;
+        uint128 claimed;
+    }
+
+    /// @dev Per-agreement bond counters.
+    struct Bonds {
+        uint128 held;
+        uint128 locked;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Constants and immutables
+    // -----------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenue
+    uint256 public constant SCALE = RevenueMath.SCALE;
+    /// @dev The culture fund's holder key (never a party: the zero address cannot act).
+    address private constant FUND = address(0);
+
+    /// @notice The ParkRegistry (culture-fund address).
+    IParkRegistry public immutable REGISTRY;
+    /// @notice The Agreements contract (terms, parties, hash chain).
+    IAgreements public immutable AGREEMENTS;
+    /// @notice The only caller of `onWeightConfirmed`.
+    address public immutable CONTRIBUTIONS;
+    /// @notice The only caller of the bond hooks.
+    address public immutable COMMITMENTS;
+
+    // -----------------------------------------------------------------------------------
+    // Storage
+    // -----------------------------------------------------------------------------------
+
+    mapping(bytes32 agreementId => Config) private _configs;
+    mapping(bytes32 agreementId => Pool) private _pools;
+    mapping(bytes32 agreementId => Bonds) private _bonds;
+    mapping(bytes32 agreementId => uint256 amount) private _held;
+    /// @dev The accumulator at the latest membership change: the checkpoint of a party that
+    /// was not a party then (it joined with that change).
+    mapping(bytes32 agreementId => uint256 acc) private _epochAcc;
+    mapping(bytes32 agreementId => mapping(address account => Holder)) private _holders;
+    mapping(bytes32 agreementId => mapping(address account => Balance)) private _balances;
+    mapping(bytes32 agreementId => mapping(address account => address payout)) private _payouts;
+    /// @dev ERC-20 tokens by id (ids from 1; 0 is ETH) and ids by token.
+    mapping(uint32 tokenId => address token) private _tokens;
+    mapping(address token => uint32 tokenId) private _tokenIds;
+    uint32 private _tokenCount;
+
+    // -----------------------------------------------------------------------------------
+    // Constructor
+    // -----------------------------------------------------------------------------------
+
+    /// @param registry The ParkRegistry.
+    /// @param agreements The Agreements contract.
+    /// @param contributions The Contributions contract.
+    /// @param commitments The Commitments contract.
+    constructor(address registry, address agreements, address contributions, address commitments) {
+        REGISTRY = IParkRegistry(registry);
+        AGREEMENTS = IAgreements(agreements);
+        CONTRIBUTIONS = contributions;
+        COMMITMENTS = commitments;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Deposits and claims
+    // -----------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenue
+    function deposit(bytes32 agreementId, address token, uint256 amount)
+        external
+        payable
+        nonReentrant
+        returns (uint256 received)
+    {
+        Config memory cfg = _config(agreementId);
+        address expected = _tokenOf(cfg);
+        if (token != expected) revert RevenueWrongToken(agreementId, expected, token);
+        received = _pull(agreementId, token, msg.sender, amount);
+
+        Pool memory pool = _pools[agreementId];
+        uint256 units = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight);
+        uint256 allocated;
+        if (units == 0) {
+            // NOTE: weighted mode and nobody holds confirmed weight: hold until the next
+            // allocation point (a deposit or `allocateHeld` once some weight is confirmed).
+            _held[agreementId] += received;
+            cfg.hasHeld = true;
+        } else {
+            allocated = received;
+            if (cfg.hasHeld) {
+                allocated += _held[agreementId];
+                _held[agreementId] = 0;
+                cfg.hasHeld = false;
+            }
+            _allocate(pool, allocated, units);
+        }
+
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_ACTIVE,
+            RevenueDeposited.selector,
+            keccak256(abi.encode(msg.sender, token, received, allocated, pool.accPerUnit, pool.carry))
+        );
+        cfg.deposited = (cfg.deposited + received).toUint128();
+        _configs[agreementId] = cfg;
+        _pools[agreementId] = pool;
+        emit RevenueDeposited(agreementId, msg.sender, token, received, allocated, pool.accPerUnit, pool.carry);
+    }
+
+    /// @inheritdoc IRevenue
+    function allocateHeld(bytes32 agreementId) external nonReentrant {
+        Config memory cfg = _configs[agreementId];
+        uint256 units = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight);
+        uint256 amount = _held[agreementId];
+        if (!cfg.initialized || units == 0 || amount == 0) revert RevenueNothingToAllocate(agreementId);
+        Pool memory pool = _pools[agreementId];
+        _allocate(pool, amount, units);
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_NOT_NONE,
+            RevenueAllocated.selector,
+            keccak256(abi.encode(msg.sender, amount, pool.accPerUnit, pool.carry))
+        );
+        _held[agreementId] = 0;
+        _configs[agreementId].hasHeld = false;
+        _pools[agreementId] = pool;
+        emit RevenueAllocated(agreementId, msg.sender, amount, pool.accPerUnit, pool.carry);
+    }
+
+    /// @inheritdoc IRevenue
+    function claim(bytes32 agreementId) external nonReentrant returns (uint256 amount) {
+        Config memory cfg = _configs[agreementId];
+        uint256 shareBps;
+        if (cfg.mode == RevenueMode.FixedShares) (,, shareBps) = AGREEMENTS.partyOf(agreementId, msg.sender);
+        Balance memory bal = _balances[agreementId][msg.sender];
+        amount = _allocatedTo(agreementId, cfg, msg.sender, shareBps, bal) - bal.claimed;
+        if (amount == 0) revert RevenueNothingToClaim(agreementId, msg.sender);
+        address to = msg.sender;
+        if (_holders[agreementId][msg.sender].hasPayout) to = _payouts[agreementId][msg.sender];
+
+        AGREEMENTS.journal(
+            agreementId, msg.sender, CHECK_NOT_NONE, RevenueClaimed.selector, keccak256(abi.encode(msg.sender, to, amount))
+        );
+        _balances[agreementId][msg.sender].claimed = (bal.claimed + amount).toUint128();
+        emit RevenueClaimed(agreementId, msg.sender, to, amount);
+        _send(_tokenOf(cfg), to, amount);
+    }
+
+    /// @inheritdoc IRevenue
+    function claimFund(bytes32 agreementId) external nonReentrant returns (uint256 amount) {
+        Config memory cfg = _configs[agreementId];
+        Balance memory bal = _balances[agreementId][FUND];
+        amount = _allocatedTo(agreementId, cfg, FUND, 0, bal) - bal.claimed;
+        if (amount == 0) revert RevenueNothingToClaim(agreementId, FUND);
+        address fund = REGISTRY.cultureFund();
+        if (fund == address(0)) revert RevenueCultureFundNotSet();
+
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_NOT_NONE,
+            RevenueFundClaimed.selector,
+            keccak256(abi.encode(fund, msg.sender, amount))
+        );
+        _balances[agreementId][FUND].claimed = (bal.claimed + amount).toUint128();
+        emit RevenueFundClaimed(agreementId, fund, msg.sender, amount);
+        _send(_tokenOf(cfg), fund, amount);
+    }
+
+    /// @inheritdoc IRevenue
+    function setPayoutAddress(bytes32 agreementId, address payout) external {
+        AGREEMENTS.journal(
+            agreementId, msg.sender, CHECK_NOT_NONE, PayoutAddressSet.selector, keccak256(abi.encode(msg.sender, payout))
+        );
+        _payouts[agreementId][msg.sender] = payout;
+        _holders[agreementId][msg.sender].hasPayout = payout != address(0);
+        emit PayoutAddressSet(agreementId, msg.sender, payout);
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Hooks
+    // -----------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenue
+    function onMembershipChange(bytes32 agreementId, address[] calldata removed) external {
+        if (msg.sender != address(AGREEMENTS)) revert RevenueUnauthorized(msg.sender);
+        Config memory cfg = _config(agreementId);
+        Pool memory pool = _pools[agreementId];
+        uint16 newEpoch = pool.epoch + 1;
+
+        (address[] memory parties, uint16[] memory shares) = AGREEMENTS.partiesOf(agreementId);
+        for (uint256 i; i < parties.length; ++i) {
+            Holder storage h = _holders[agreementId][parties[i]];
+            _checkpointParty(
+                agreementId, parties[i], h, RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, shares[i], h.weight), pool
+            );
+            h.epoch = newEpoch;
+        }
+        if (cfg.mode == RevenueMode.ContributionWeighted && removed.length != 0) {
+            if (cfg.fundShareBps != 0) {
+                Holder storage fh = _holders[agreementId][FUND];
+                uint256 fUnits = RevenueMath.fundUnits(cfg.mode, cfg.fundShareBps, cfg.totalWeight);
+                _checkpoint(agreementId, FUND, fh, fUnits, pool, fh.checkpoint);
+            }
+            uint256 total = cfg.totalWeight;
+            for (uint256 i; i < removed.length; ++i) {
+                Holder storage h = _holders[agreementId][removed[i]];
+                if (h.weight == 0) continue;
+                if (h.epoch != newEpoch) {
+                    // Not a current party (defensive): checkpoint it with its weight first.
+                    _checkpointParty(
+                        agreementId, removed[i], h, RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, 0, h.weight), pool
+                    );
+                    h.epoch = newEpoch;
+                }
+                total -= h.weight;
+                h.weight = 0;
+            }
+            _configs[agreementId].totalWeight = uint56(total);
+        }
+        pool.epoch = newEpoch;
+        _pools[agreementId] = pool;
+        _epochAcc[agreementId] = pool.accPerUnit;
+    }
+
+    /// @inheritdoc IRevenue
+    function onWeightConfirmed(bytes32 agreementId, address party, uint256 oldWeight, uint256 newWeight)
+        external
+    {
+        if (msg.sender != CONTRIBUTIONS) revert RevenueUnauthorized(msg.sender);
+        Config memory cfg = _config(agreementId);
+        if (cfg.mode != RevenueMode.ContributionWeighted || newWeight == oldWeight) return;
+        Pool memory pool = _pools[agreementId];
+        if (cfg.fundShareBps != 0) {
+            Holder storage fh = _holders[agreementId][FUND];
+            uint256 fUnits = RevenueMath.fundUnits(cfg.mode, cfg.fundShareBps, cfg.totalWeight);
+            _checkpoint(agreementId, FUND, fh, fUnits, pool, fh.checkpoint);
+        }
+        Holder storage h = _holders[agreementId][party];
+        uint256 weight = h.weight;
+        _checkpointParty(agreementId, party, h, RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, 0, weight), pool);
+        uint256 total = cfg.totalWeight;
+        if (newWeight > oldWeight) {
+            weight += newWeight - oldWeight;
+            total += newWeight - oldWeight;
+        } else {
+            uint256 drop = oldWeight - newWeight;
+            if (drop > weight) drop = weight;
+            weight -= drop;
+            total -= drop;
+        }
+        if (total > type(uint56).max) revert RevenueWeightOverflow(agreementId, total);
+        h.weight = uint56(weight);
+        _configs[agreementId].totalWeight = uint56(total);
+        _pools[agreementId] = pool;
+    }
+
+    /// @inheritdoc IRevenue
+    function lockBond(bytes32 agreementId, address from, uint256 amount)
+        external
+        payable
+        nonReentrant
+        returns (uint256 received)
+    {
+        if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
+        Config memory cfg = _config(agreementId);
+        received = _pull(agreementId, _tokenOf(cfg), from, amount);
+        Bonds storage b = _bonds[agreementId];
+        b.held += received.toUint128();
+        b.locked += received.toUint128();
+    }
+
+    /// @inheritdoc IRevenue
+    function releaseBond(bytes32 agreementId, address to, uint256 amount) external {
+        if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
+        _takeBond(agreementId, amount);
+        _balances[agreementId][to].credited += amount.toUint128();
+    }
+
+    /// @inheritdoc IRevenue
+    function forfeitBond(bytes32 agreementId, address committer, uint256 amount) external {
+        if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
+        _takeBond(agreementId, amount);
+        Config memory cfg = _configs[agreementId];
+        (uint256 cUnits, uint256 fUnits, uint256 coUnits) = _forfeitUnits(agreementId, cfg, committer);
+        if (coUnits == 0) {
+            // NOTE: no co-party holds units (weighted mode, only the committer has weight):
+            // the bond waits for the next allocation point like a held deposit.
+            _held[agreementId] += amount;
+            if (!cfg.hasHeld) _configs[agreementId].hasHeld = true;
+            return;
+        }
+        // Bring the committer and the fund up to date, allocate over the co-parties only, then
+        // move their checkpoints past this allocation so they take no part in it.
+        Pool memory pool = _pools[agreementId];
+        Holder storage fh = _holders[agreementId][FUND];
+        Holder storage ch = _holders[agreementId][committer];
+        if (fUnits != 0) _checkpoint(agreementId, FUND, fh, fUnits, pool, fh.checkpoint);
+        if (cUnits != 0) _checkpointParty(agreementId, committer, ch, cUnits, pool);
+        _allocate(pool, amount, coUnits);
+        if (fUnits != 0) fh.checkpoint = pool.accPerUnit;
+        if (cUnits != 0) ch.checkpoint = pool.accPerUnit;
+        _pools[agreementId] = pool;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Views
+    // -----------------------------------------------------------------------------------
+
+    /// @inheritdoc IRevenue
+    function claimableOf(bytes32 agreementId, address account) external view returns (uint256 amount) {
+        (uint256 allocated, uint256 claimed) = _accountTotals(agreementId, account);
+        amount = allocated - claimed;
+    }
+
+    /// @inheritdoc IRevenue
+    function allocatedOf(bytes32 agreementId, address account) external view returns (uint256 amount) {
+        (amount,) = _accountTotals(agreementId, account);
+    }
+
+    /// @inheritdoc IRevenue
+    function claimedOf(bytes32 agreementId, address account) external view returns (uint256 amount) {
+        amount = _balances[agreementId][account].claimed;
+    }
+
+    /// @inheritdoc IRevenue
+    function fundClaimableOf(bytes32 agreementId) external view returns (uint256 amount) {
+        Config memory cfg = _configs[agreementId];
+        Balance memory bal = _balances[agreementId][FUND];
+        amount = _allocatedTo(agreementId, cfg, FUND, 0, bal) - bal.claimed;
+    }
+
+    /// @inheritdoc IRevenue
+    function fundAllocatedOf(bytes32 agreementId) external view returns (uint256 amount) {
+        Config memory cfg = _configs[agreementId];
+        amount = _allocatedTo(agreementId, cfg, FUND, 0, _balances[agreementId][FUND]);
+    }
+
+    /// @inheritdoc IRevenue
+    function carriedOf(bytes32 agreementId) external view returns (uint256 amount) {
+        Config memory cfg = _configs[agreementId];
+        if (!cfg.initialized) return 0;
+        Pool memory pool = _pools[agreementId];
+        uint256 scaled = pool.carry;
+        (address[] memory parties, uint16[] memory shares) = AGREEMENTS.partiesOf(agreementId);
+        for (uint256 i; i < parties.length; ++i) {
+            Holder memory h = _holders[agreementId][parties[i]];
+            uint256 units = RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, shares[i], h.weight);
+            (, uint256 fraction) = RevenueMath.pending(units, pool.accPerUnit, _effectiveCheckpoint(agreementId, h, pool));
+            scaled += fraction;
+        }
+        uint256 fUnits = RevenueMath.fundUnits(cfg.mode, cfg.fundShareBps, cfg.totalWeight);
+        (, uint256 fundFraction) = RevenueMath.pending(fUnits, pool.accPerUnit, _holders[agreementId][FUND].checkpoint);
+        amount = (scaled + fundFraction) / SCALE;
+    }
+
+    /// @inheritdoc IRevenue
+    function accountOf(bytes32 agreementId) external view returns (AgreementAccount memory account) {
+        Config memory cfg = _configs[agreementId];
+        Pool memory pool = _pools[agreementId];
+        Bonds memory bonds = _bonds[agreementId];
+        account = AgreementAccount({
+            token: _tokenOf(cfg),
+            mode: cfg.mode,
+            fundShareBps: cfg.fundShareBps,
+            initialized: cfg.initialized,
+            deposited: cfg.deposited,
+            bondsHeld: bonds.held,
+            bondsLocked: bonds.locked,
+            held: _held[agreementId],
+            carryScaled: pool.carry,
+            accPerUnit: pool.accPerUnit,
+            totalWeight: cfg.totalWeight,
+            epoch: pool.epoch
+        });
+    }
+
+    /// @inheritdoc IRevenue
+    function weightOf(bytes32 agreementId, address party) external view returns (uint256 weight) {
+        weight = _holders[agreementId][party].weight;
+    }
+
+    /// @inheritdoc IRevenue
+    function payoutOf(bytes32 agreementId, address account) external view returns (address payout) {
+        payout = _payouts[agreementId][account];
+        if (payout == address(0)) payout = account;
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Internal
+    // -----------------------------------------------------------------------------------
+
+    /// @dev The cached terms of `agreementId`, fetched from Agreements on first use.
+    function _config(bytes32 agreementId) private returns (Config memory cfg) {
+        cfg = _configs[agreementId];
+        if (cfg.initialized) return cfg;
+        AgreementTerms memory terms = AGREEMENTS.termsOf(agreementId);
+        uint32 tokenId;
+        if (terms.token != address(0)) {
+            tokenId = _tokenIds[terms.token];
+            if (tokenId == 0) {
+                tokenId = ++_tokenCount;
+                _tokenIds[terms.token] = tokenId;
+                _tokens[tokenId] = terms.token;
+            }
+        }
+        cfg = Config({
+            tokenId: tokenId,
+            mode: terms.revenueMode,
+            fundShareBps: terms.fundShareBps,
+            initialized: true,
+            hasHeld: false,
+            totalWeight: 0,
+            deposited: 0
+        });
+        _configs[agreementId] = cfg;
+    }
+
+    /// @dev The agreement's token (address(0) for ETH, read without a storage access).
+    function _tokenOf(Config memory cfg) private view returns (address) {
+        return cfg.tokenId == 0 ? address(0) : _tokens[cfg.tokenId];
+    }
+
+    /// @dev Receives `amount` of `token` from `from` (ETH: as msg.value); returns what arrived.
+    function _pull(bytes32 agreementId, address token, address from, uint256 amount)
+        private
+        returns (uint256 received)
+    {
+        if (token == address(0)) {
+            if (msg.value != amount) revert RevenueValueMismatch(amount, msg.value);
+            received = amount;
+        } else {
+            if (msg.value != 0) revert RevenueValueMismatch(0, msg.value);
+            uint256 before = IERC20(token).balanceOf(address(this));
+            IERC20(token).safeTransferFrom(from, address(this), amount);
+            // A balance that shrank on a transfer in is a broken token: the subtraction reverts.
+            received = IERC20(token).balanceOf(address(this)) - before;
+        }
+        if (received == 0) revert RevenueZeroAmount(agreementId);
+    }
+
+    /// @dev Pays `amount` of `token` to `to`; a reverting ETH receiver reverts the whole call.
+    function _send(address token, address to, uint256 amount) private {
+        if (token == address(0)) {
+            (bool ok,) = to.call{value: amount}("");
+            if (!ok) revert RevenueTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    /// @dev Moves `amount` out of the agreement's held bonds.
+    function _takeBond(bytes32 agreementId, uint256 amount) private {
+        Bonds storage b = _bonds[agreementId];
+        uint256 held = b.held;
+        if (amount > held) revert RevenueBondExceedsHeld(agreementId, amount, held);
+        unchecked {
+            // amount <= held, checked above.
+            b.held = uint128(held - amount);
+        }
+    }
+
+    /// @dev Allocates `amount` over `units` in the in-memory pool.
+    function _allocate(Pool memory pool, uint256 amount, uint256 units) private pure {
+        (uint256 acc, uint256 carry) = RevenueMath.allocate(pool.accPerUnit, pool.carry, amount, units);
+        pool.accPerUnit = acc.toUint160();
+        pool.carry = carry.toUint80();
+    }
+
+    /// @dev Credits a holder's pending whole units, returns the sub-unit rest to the pool's
+    /// carry and moves its checkpoint to the current accumulator.
+    function _checkpoint(
+        bytes32 agreementId,
+        address account,
+        Holder storage h,
+        uint256 units,
+        Pool memory pool,
+        uint256 checkpoint
+    ) private {
+        if (units != 0) {
+            (uint256 whole, uint256 fraction) = RevenueMath.pending(units, pool.accPerUnit, checkpoint);
+            if (whole != 0) _balances[agreementId][account].credited += whole.toUint128();
+            if (fraction != 0) pool.carry = (pool.carry + fraction).toUint80();
+        }
+        h.checkpoint = pool.accPerUnit;
+    }
+
+    /// @dev `_checkpoint` for a party: from its effective checkpoint, and marks it current.
+    function _checkpointParty(bytes32 agreementId, address account, Holder storage h, uint256 units, Pool memory pool)
+        private
+    {
+        uint256 checkpoint = h.epoch == pool.epoch ? h.checkpoint : _epochAcc[agreementId];
+        _checkpoint(agreementId, account, h, units, pool, checkpoint);
+        h.epoch = pool.epoch;
+    }
+
+    /// @dev Units of the committer, of the fund, and of the committer's co-parties.
+    function _forfeitUnits(bytes32 agreementId, Config memory cfg, address committer)
+        private
+        view
+        returns (uint256 cUnits, uint256 fUnits, uint256 coUnits)
+    {
+        uint256 shareBps;
+        if (cfg.mode == RevenueMode.FixedShares) (,, shareBps) = AGREEMENTS.partyOf(agreementId, committer);
+        cUnits = RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, shareBps, _holders[agreementId][committer].weight);
+        fUnits = RevenueMath.fundUnits(cfg.mode, cfg.fundShareBps, cfg.totalWeight);
+        coUnits = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight) - cUnits - fUnits;
+    }
+
+    /// @dev A holder's checkpoint: its own when it was checkpointed in the current epoch, else
+    /// the accumulator at the latest membership change (it joined with that change). The fund
+    /// always uses its own.
+    function _effectiveCheckpoint(bytes32 agreementId, Holder memory h, Pool memory pool)
+        private
+        view
+        returns (uint256)
+    {
+        return h.epoch == pool.epoch ? h.checkpoint : _epochAcc[agreementId];
+    }
+
+    /// @dev Σ allocated or credited to `account` (whole units): credited + pending whole part.
+    function _allocatedTo(bytes32 agreementId, Config memory cfg, address account, uint256 shareBps, Balance memory bal)
+        private
+        view
+        returns (uint256 allocated)
+    {
+        allocated = bal.credited;
+        if (!cfg.initialized) return allocated;
+        Pool memory pool = _pools[agreementId];
+        Holder memory h = _holders[agreementId][account];
+        uint256 units;
+        uint256 checkpoint;
+        if (account == FUND) {
+            units = RevenueMath.fundUnits(cfg.mode, cfg.fundShareBps, cfg.totalWeight);
+            checkpoint = h.checkpoint;
+        } else {
+            units = RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, shareBps, h.weight);
+            checkpoint = _effectiveCheckpoint(agreementId, h, pool);
+        }
+        if (units != 0) {
+            (uint256 whole,) = RevenueMath.pending(units, pool.accPerUnit, checkpoint);
+            allocated += whole;
+        }
+    }
+
+    /// @dev (allocated, claimed) of `account`, reading its share from Agreements in fixed mode.
+    function _accountTotals(bytes32 agreementId, address account)
+        private
+        view
+        returns (uint256 allocated, uint256 claimed)
+    {
+        Config memory cfg = _configs[agreementId];
+        uint256 shareBps;
+        if (account != FUND && cfg.initialized && cfg.mode == RevenueMode.FixedShares) {
+            (,, shareBps) = AGREEMENTS.partyOf(agreementId, account);
+        }
+        Balance memory bal = _balances[agreementId][account];
+        allocated = _allocatedTo(agreementId, cfg, account, shareBps, bal);
+        claimed = bal.claimed;
+    }
+}
