@@ -123,3 +123,29 @@ class NotAuthorisedReaderError(EvidenceError):
     status_code = 403
     type = "evidence-not-authorised"
 
+class IdempotencyConflictError(LedgerError):
+    """An idempotency key was reused with different request content."""
+
+    status_code = 409
+    type = "idempotency-conflict"
+
+
+class OutboxEntryNotFoundError(NotFoundError):
+    """No relayer outbox entry has the requested id."""
+
+    type = "outbox-entry-not-found"
+
+
+class RelayerTimeoutError(LedgerError):
+    """An outbox entry did not reach the awaited status in time (it may still get there)."""
+
+    status_code = 504
+    type = "relayer-timeout"
+
+
+class RelayerBusyError(LedgerError):
+    """Another relayer process is already sending from this outbox."""
+
+    status_code = 409
+    type = "relayer-busy"
+

@@ -1,0 +1,36 @@
+"""The relayer: a durable SQLite outbox of intents, sent with managed nonces and fees,
+reconciled after crashes and node restarts, finalised after N confirmations."""
+
+from ledger.relayer.models import (
+    Batcher,
+    Call,
+    EntryStatus,
+    Failure,
+    Intent,
+    OutboxEntry,
+    RelayerConfig,
+    TxPurpose,
+    TxStatus,
+)
+from ledger.relayer.nonces import Fees, NonceManager, quote_fees
+from ledger.relayer.outbox import Outbox, TxRecord
+from ledger.relayer.service import Relayer, StepReport
+
+__all__ = [
+    "Batcher",
+    "Call",
+    "EntryStatus",
+    "Failure",
+    "Fees",
+    "Intent",
+    "NonceManager",
+    "Outbox",
+    "OutboxEntry",
+    "Relayer",
+    "RelayerConfig",
+    "StepReport",
+    "TxPurpose",
+    "TxRecord",
+    "TxStatus",
+    "quote_fees",
+]
