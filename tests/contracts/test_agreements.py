@@ -27,8 +27,12 @@ from agreement_helpers import (
     new_accounts,
     propose,
     register,
+    sign_typed,
     typed_digest,
+    vote_typed_data,
 )
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
@@ -770,3 +774,61 @@ def test_wiring_points_at_suite_when_deployed(suite: Any) -> None:
         suite.w3.eth.chain_id,
         agreements.address,
     ]
+
+
+def test_eip712_doc_example_matches_when_recomputed() -> None:
+    """The worked example of docs/eip712.md, recomputed with eth-account."""
+    key = keccak(text="park ledger example key")
+    signer = Account.from_key(key)
+    assert signer.address == "0x3CaD84d75baCcEea30e1F933E4B29B43Dc5FDaDF"
+    params = Params(
+        parties=[
+            signer.address,
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+        ],
+        shares=[5_000, 3_000, 2_000],
+        consent_deadline=1_767_225_600,
+        fund_share_bps=500,
+        voting_period=86_400,
+    )
+    assert params.hash().hex() == "a5ffda6c830a6bbd798e89bdde52720c091829c012c373b5a01d53725ce8b691"
+    aid = agreement_id(signer.address, keccak(text="salt-1"))
+    assert aid.hex() == "8c76d50b10b053ee26bec13771f45231583ec95a5fc35864652c1fa7784f9f0d"
+    consent = consent_typed_data(
+        chain_id=31_337,
+        contract="0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        agreement=aid,
+        version=1,
+        params_hash=params.hash(),
+        nonce=0,
+        deadline=1_767_225_600,
+    )
+    encoded = encode_typed_data(full_message=consent)
+    assert (
+        encoded.header.hex() == "9a89c9160344b1703077c88a0842fe4410ff778962c6dd33d1320192cd628551"
+    )
+    assert encoded.body.hex() == "2cb0db8fbfe5748e186dacfc770277c81df93ce1cb90a69cebdf324d1f322650"
+    assert typed_digest(consent).hex() == (
+        "56f27ad6c4a8f6883f3d47d177147a066032665e88b87ad0a2f817d753cb1065"
+    )
+    assert sign_typed(signer, consent).hex() == (
+        "8bea1c3c2acf7a20f6600a9203d51409f252b9d17c40953e231eb1c0aaad9a7f"
+        "39b1c18f92f45b9eeff643565c16dfafb28bdef722e81a4c5fde18a1f12e07f81b"
+    )
+    vote = vote_typed_data(
+        chain_id=31_337,
+        contract="0x0165878A594ca255338adfa4d48449f69242Eb8F",
+        agreement=aid,
+        proposal_id=1,
+        support=1,
+        nonce=0,
+        deadline=1_767_225_600,
+    )
+    assert typed_digest(vote).hex() == (
+        "6e4481453cd2c765591816942d555192159f02d3284c42730b49f56c352a29f8"
+    )
+    assert sign_typed(signer, vote).hex() == (
+        "8102277eafa701f87e20e69d7128f6f0c4de5f2144f61686e6ee795d4060bb8a"
+        "0504b069dd42198784495196b118246651b50373a585247d47c6e2a1d82d3f001b"
+    )
