@@ -8,6 +8,7 @@ import {IParkRegistry} from "./interfaces/IParkRegistry.sol";
 import {IRevenueHooks} from "./interfaces/IModuleHooks.sol";
 import {
     AgreementStatus,
+    ParticipantStatus,
     RevenueMode,
     VotingMode,
     AgreementParams,
@@ -185,7 +186,13 @@ contract Agreements is IAgreements, EIP712 {
         Agreement storage a = _agreements[agreementId];
         if (a.status == AgreementStatus.None) revert AgreementNotFound(agreementId);
         mapping(address account => uint256 word) storage slots = _partySlots[agreementId];
-        uint256 word = slots[msg.sender].withNextNonce();
+        uint256 word = slots[msg.sender];
+        // Parties and registered participants (a future joiner, a suspended party) only, so
+        // outsiders cannot append to the agreement's chain.
+        if (!word.isParty() && IParkRegistry(REGISTRY).participantOf(msg.sender).status == ParticipantStatus.None) {
+            revert AgreementParticipantNotActive(msg.sender);
+        }
+        word = word.withNextNonce();
 
         slots[msg.sender] = word;
         newNonce = word.nonce();

@@ -162,7 +162,8 @@ interface IAgreements {
     function markExpired(bytes32 agreementId) external;
 
     /// @notice Increments the caller's nonce in `agreementId`, invalidating every signature it
-    /// gave there that was not yet used.
+    /// gave there that was not yet used. The caller must be a party or a registered participant
+    /// (Active or suspended), else `AgreementParticipantNotActive`.
     /// @param agreementId The agreement (must exist).
     /// @return newNonce The caller's new nonce.
     function invalidateNonce(bytes32 agreementId) external returns (uint256 newNonce);

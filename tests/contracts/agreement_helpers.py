@@ -310,8 +310,9 @@ def fold(head: bytes, action_type: bytes, data_hash: bytes) -> bytes:
 
 def topic0(contract: Contract, event: str) -> bytes:
     """The selector (topic 0) of an event of `contract`."""
-    abi = next(e for e in contract.abi if e.get("type") == "event" and e["name"] == event)
-    types = ",".join(_abi_type(i) for i in abi["inputs"])
+    entries: list[dict[str, Any]] = [dict(e) for e in contract.abi]
+    abi = next(e for e in entries if e.get("type") == "event" and e["name"] == event)
+    types = ",".join(_abi_type(dict(i)) for i in abi["inputs"])
     return keccak(text=f"{event}({types})")
 
 

@@ -593,6 +593,21 @@ def test_consent_signature_rejected_when_signer_suspended(
     )
 
 
+def test_invalidate_nonce_rejected_when_caller_is_an_outsider(
+    suite: Any, proposed: tuple[bytes, Params]
+) -> None:
+    aid, _ = proposed
+    outsider = suite.accounts[15].address
+    expect_revert(
+        suite,
+        suite["Agreements"].functions.invalidateNonce(aid),
+        outsider,
+        "AgreementParticipantNotActive",
+        {"account": outsider},
+        agreement=aid,
+    )
+
+
 def test_invalidate_nonce_rejected_when_agreement_missing(
     suite: Any, parties: list[LocalAccount]
 ) -> None:
