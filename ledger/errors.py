@@ -103,6 +103,7 @@ def _render(value: Any) -> str:
         return "[" + ", ".join(_render(v) for v in value) + "]"
     return str(value)
 
+
 class EvidenceError(LedgerError):
     """An evidence-vault operation cannot be carried out (e.g. a grant that breaks the rules)."""
 
@@ -122,6 +123,7 @@ class NotAuthorisedReaderError(EvidenceError):
 
     status_code = 403
     type = "evidence-not-authorised"
+
 
 class IdempotencyConflictError(LedgerError):
     """An idempotency key was reused with different request content."""
@@ -149,3 +151,29 @@ class RelayerBusyError(LedgerError):
     status_code = 409
     type = "relayer-busy"
 
+
+class EventDecodeError(LedgerError):
+    """A log could not be decoded with the ABI of the event its topic 0 names."""
+
+    status_code = 502
+    type = "event-decode-error"
+
+
+class LogRangeError(ChainUnavailableError):
+    """The node refused the logs of a block range even at the smallest range."""
+
+    type = "log-range-refused"
+
+
+class IndexerError(LedgerError):
+    """The event index cannot be built or updated as asked."""
+
+    status_code = 500
+    type = "indexer-error"
+
+
+class IndexMismatchError(IndexerError):
+    """The index database belongs to another chain or deployment than the one given."""
+
+    status_code = 409
+    type = "index-mismatch"

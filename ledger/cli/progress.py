@@ -1,0 +1,48 @@
+"""A dependency-free progress bar for long block-range work (indexing, rebuilds, audits)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from ledger.events import StreamProgress
+
+WIDTH = 30
+MIN_INTERVAL_S = 0.1
+
+
+class ProgressBar:
+    """Renders `StreamProgress` updates on one terminal line; silent when not a terminal."""
+
+    def __init__(self, *, label: str, stream: TextIO | None = None, enabled: bool | None = None):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, progress: StreamProgress) -> None:
+        """Draw one update (throttled, except the final one)."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if progress.fraction < 1.0 and now - self._last < MIN_INTERVAL_S:
+            return
+        self._last = now
+        filled = int(WIDTH * progress.fraction)
+        rate = progress.events / progress.elapsed if progress.elapsed > 0 else 0.0
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] "
+            f"{progress.fraction:4.0%} block {progress.done_block}/{progress.to_block} "
+            f"· {progress.events} events · {rate:,.0f}/s"
+        )
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        """End the bar's line."""
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False

@@ -1,0 +1,240 @@
+"""The park projectors on the deployed suite: a whole workflow indexed into the read models on
+SQLite and PostgreSQL, every head verified against `Agreements.headOf`, balances equal to the
+contract's, and the index equal to a rebuild from genesis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from eth_utils import keccak
+from module_helpers import (
+    AI_ASSISTED,
+    DAY,
+    open_agreement,
+    pass_proposal,
+    record,
+    record_batch,
+)
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from ledger.chain import MemoryChain
+from ledger.compiler import CompileResult
+from ledger.deploy import Deployment
+from ledger.indexer import Indexer, IndexerConfig, dump_tables, park_projectors
+from ledger.indexer.models import (
+    Agreement,
+    AgreementHead,
+    AgreementParty,
+    AgreementRevenue,
+    Balance,
+    Claim,
+    Commitment,
+    Confirmation,
+    Consent,
+    Contribution,
+    Deposit,
+    Dispute,
+    ParkSetting,
+    Participant,
+    Proposal,
+    Vote,
+)
+from ledger.indexer.park import record_id
+from ledger.revert import ErrorDecoder
+from tests.conftest import Suite
+
+ETH = 10**18
+
+
+def _indexer(suite: Any, engine: Engine) -> Indexer:
+    config = IndexerConfig.for_deployment(suite.deployment, suite.artifacts)
+    return Indexer(
+        w3=suite.w3,
+        engine=engine,
+        config=config,
+        projectors=park_projectors(revenue=suite["Revenue"]),
+    )
+
+
+def _workflow(suite: Any) -> dict[str, Any]:
+    """Register, agree, contribute (one AI-assisted), confirm, dispute and resolve by vote,
+    deposit, claim, commit with a bond and fulfil — every module emits."""
+    parties = list(suite.accounts[1:4])
+    admin = suite.accounts[0].address
+    suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
+    aid = open_agreement(suite, parties, fund_share_bps=500)
+    contributions = suite["Contributions"]
+    batch = record_batch(
+        suite,
+        aid,
+        parties[0],
+        [
+            record(1, weight=30),
+            record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
+        ],
+    )
+    suite.transact(contributions.functions.confirm(aid, batch.proof(0)), parties[1].address)
+    suite.transact(
+        contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
+        parties[2].address,
+    )
+    call = contributions.functions.resolveDispute(
+        aid, int.from_bytes(batch.leaves[1], "big"), 2, 15
+    )._encode_transaction_data()
+    payload = bytes.fromhex(call[2:])
+    proposal = suite.transact(
+        suite["Governance"].functions.proposeResolveDispute(aid, payload), parties[0].address
+    )
+    pass_proposal(suite, proposal, parties, payload)
+    revenue = suite["Revenue"]
+    suite.transact(revenue.functions.deposit(aid, "0x" + "00" * 20, 3 * ETH), admin, value=3 * ETH)
+    suite.transact(revenue.functions.claim(aid), parties[1].address)
+    commitments = suite["Commitments"]
+    deadline = suite.chain.timestamp() + 10 * DAY
+    deliverable = keccak(text="deliverable")
+    suite.transact(
+        commitments.functions.commit(aid, 0, keccak(text="catalogue"), deadline, ETH),
+        parties[2].address,
+        value=ETH,
+    )
+    suite.transact(commitments.functions.submitDeliverable(aid, 1, deliverable), parties[2].address)
+    suite.transact(commitments.functions.acceptDeliverable(aid, 1, deliverable), parties[0].address)
+    return {"aid": "0x" + aid.hex(), "raw_aid": aid, "parties": parties, "batch": batch}
+
+
+@pytest.fixture(scope="module")
+def park(
+    memory_chain: MemoryChain,
+    artifacts: CompileResult,
+    deployment: Deployment,
+    decoder: ErrorDecoder,
+) -> Iterator[tuple[Suite, dict[str, Any]]]:
+    """The workflow, run once for the module and removed from the chain afterwards."""
+    before = memory_chain.snapshot()
+    suite = Suite(
+        chain=memory_chain,
+        artifacts=artifacts,
+        deployment=deployment,
+        decoder=decoder,
+        contracts={
+            n: deployment.contract(memory_chain.w3, artifacts, n) for n in deployment.contracts
+        },
+    )
+    yield suite, _workflow(suite)
+    memory_chain.revert(before)
+
+
+@pytest.fixture
+def suite(park: tuple[Suite, dict[str, Any]]) -> Suite:
+    """The deployed suite after the workflow (the indexer only reads)."""
+    return park[0]
+
+
+@pytest.fixture
+def flow(park: tuple[Suite, dict[str, Any]]) -> dict[str, Any]:
+    """What the workflow created."""
+    return park[1]
+
+
+def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
+    suite: Any, flow: dict[str, Any], engine: Engine
+) -> None:
+    result = _indexer(suite, engine).sync()
+
+    aid, parties = flow["aid"], [p.address for p in flow["parties"]]
+    assert result.mismatches == []
+    revenue = suite["Revenue"]
+    with Session(engine) as s:
+        head = s.get(AgreementHead, aid)
+        onchain = "0x" + bytes(suite["Agreements"].functions.headOf(flow["raw_aid"]).call()).hex()
+        assert head is not None
+        assert head.head_ok
+        assert head.head == onchain
+        assert {p.account for p in s.scalars(select(Participant))} >= set(parties)
+        assert s.get(ParkSetting, "cultureFund").value == suite.accounts[9].address  # type: ignore[union-attr]
+
+        agreement = s.get(Agreement, aid)
+        assert agreement is not None
+        assert (agreement.status, agreement.version, agreement.consent_count) == ("Active", 1, 3)
+        assert agreement.fund_share_bps == 500
+        members = s.scalars(select(AgreementParty).where(AgreementParty.party == parties[1])).all()
+        assert [m.agreement_id for m in members] == [aid]
+        assert len(s.scalars(select(Consent)).all()) == 3
+
+        rows = s.scalars(select(Contribution).order_by(Contribution.batch_index)).all()
+        assert [r.record_id for r in rows] == ["0x" + leaf.hex() for leaf in flow["batch"].leaves]
+        assert [(r.status, r.counted_weight, r.provenance) for r in rows] == [
+            ("Confirmed", 30, "None"),
+            ("Confirmed", 15, "Assisted"),
+        ]
+        assert rows[1].accountable == parties[0]
+        assert len(s.scalars(select(Confirmation)).all()) == 1
+        dispute = s.get(Dispute, rows[1].record_id)
+        assert dispute is not None
+        assert dispute.outcome == "AcceptWithWeight"
+
+        proposal = s.scalars(select(Proposal)).one()
+        assert (proposal.kind, proposal.status, proposal.vote_count) == (
+            "ResolveDispute",
+            "Executed",
+            3,
+        )
+        assert {v.voter for v in s.scalars(select(Vote))} == set(parties)
+
+        assert s.scalars(select(Deposit)).one().amount == 3 * ETH
+        assert s.scalars(select(Claim)).one().account == parties[1]
+        totals = s.get(AgreementRevenue, aid)
+        assert totals is not None
+        assert totals.deposited == 3 * ETH
+        assert totals.bonds_locked == ETH
+        raw = flow["raw_aid"]
+        assert totals.fund_claimable == revenue.functions.fundClaimableOf(raw).call()
+        for balance in s.scalars(select(Balance).where(Balance.agreement_id == aid)):
+            assert balance.claimable == revenue.functions.claimableOf(raw, balance.account).call()
+            assert balance.claimed == revenue.functions.claimedOf(raw, balance.account).call()
+
+        commitment = s.scalars(select(Commitment)).one()
+        assert (commitment.status, commitment.bond, commitment.committer) == (
+            "Fulfilled",
+            ETH,
+            parties[2],
+        )
+
+
+def test_record_ids_match_the_contract_when_computed_from_the_event(flow: dict[str, Any]) -> None:
+    batch = flow["batch"]
+    for index, rec in enumerate(batch.records):
+        computed = record_id(
+            agreement_id=flow["aid"],
+            pre_head="0x" + bytes(batch.pre_head).hex(),
+            index=index,
+            contributor=batch.contributor,
+            record={
+                "kind": rec[0],
+                "weight": rec[1],
+                "evidenceHash": "0x" + rec[2].hex(),
+                "provenance": rec[3],
+                "accountable": rec[4],
+            },
+        )
+        assert computed == "0x" + batch.leaves[index].hex()
+
+
+def test_park_index_equals_a_rebuild_when_synced_block_by_block(
+    suite: Any, flow: dict[str, Any], engine: Engine
+) -> None:
+    indexer = _indexer(suite, engine)
+    start = indexer.config.start_block
+    for stop in range(start, suite.w3.eth.block_number + 1, 7):
+        indexer.sync(to_block=stop)
+    indexer.sync()
+    incremental = dump_tables(engine)
+
+    indexer.rebuild()
+
+    assert dump_tables(engine) == incremental
+    assert incremental["contributions"]
+    assert incremental["balances"]
