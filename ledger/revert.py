@@ -13,6 +13,7 @@ from eth_abi.exceptions import DecodingError
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
+from ledger.abi import canonical_type
 from ledger.errors import RevertError
 
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
@@ -29,14 +30,6 @@ PANIC_REASONS = {
 }
 _BYTES_LITERAL = re.compile(r"""execution reverted: (b(?:'.*'|".*"))\s*$""", re.DOTALL)
 _HEX_DATA = re.compile(r"0x[0-9a-fA-F]{8,}")
-
-
-def _canonical_type(param: dict[str, Any]) -> str:
-    kind = str(param["type"])
-    if kind.startswith("tuple"):
-        inner = ",".join(_canonical_type(c) for c in param.get("components", []))
-        return f"({inner}){kind[len('tuple') :]}"
-    return kind
 
 
 def _checksum(abi_type: str, value: Any) -> Any:
@@ -59,7 +52,7 @@ class ErrorDecoder:
                 if item.get("type") != "error":
                     continue
                 inputs = list(item.get("inputs", []))
-                types = [_canonical_type(p) for p in inputs]
+                types = [canonical_type(p) for p in inputs]
                 names = [str(p.get("name") or f"arg{i}") for i, p in enumerate(inputs)]
                 signature = f"{item['name']}({','.join(types)})"
                 self._errors[function_signature_to_4byte_selector(signature)] = (

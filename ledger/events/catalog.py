@@ -17,6 +17,7 @@ from eth_abi.abi import default_codec
 from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
+from ledger.abi import canonical_type
 from ledger.errors import EventDecodeError
 from ledger.events.hashchain import HashChainRules
 
@@ -213,15 +214,6 @@ AGREEMENT_ID_PARAM = "agreementId"
 
 def _is_event(entry: Mapping[str, Any]) -> bool:
     return entry.get("type") == "event" and not entry.get("anonymous", False)
-
-
-def canonical_type(param: Mapping[str, Any]) -> str:
-    """The canonical ABI type of an ABI parameter (tuples spelled out)."""
-    kind = str(param["type"])
-    if kind.startswith("tuple"):
-        inner = ",".join(canonical_type(c) for c in param.get("components", []))
-        return f"({inner}){kind[len('tuple') :]}"
-    return kind
 
 
 def _spec(contract: str, entry: Mapping[str, Any], rules: HashChainRules) -> EventSpec:
