@@ -1,0 +1,68 @@
+"""The real app over HTTP (httpx against the ASGI app) on the session's deployed suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from eth_account.signers.local import LocalAccount
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import ApiSettings
+from ledger.chain import MemoryChain
+from ledger.compiler import CompileResult
+from ledger.deploy import Deployment
+from ledger.revert import ErrorDecoder
+from ledger.runtime import ParkRuntime
+
+BASE_URL = "http://testserver"
+
+
+@pytest.fixture
+def api_settings() -> ApiSettings:
+    """Settings for the app under test (generous limits unless a test lowers them)."""
+    return ApiSettings(public_url=BASE_URL, rate_limit_per_minute=100_000, rate_limit_burst=10_000)
+
+
+@pytest.fixture
+def app(
+    chain: MemoryChain,
+    artifacts: CompileResult,
+    deployment: Deployment,
+    decoder: ErrorDecoder,
+    tmp_path: Path,
+    api_settings: ApiSettings,
+) -> FastAPI:
+    """The application serving the session chain (snapshot-isolated per test)."""
+    runtime = ParkRuntime(
+        chain=chain,
+        artifacts=artifacts,
+        deployment=deployment,
+        decoder=decoder,
+        data_dir=tmp_path,
+    )
+    return create_app(runtime, api_settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An HTTP client talking to the app in-process."""
+    with TestClient(app, base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+def sign_in(client: TestClient, account: LocalAccount) -> str:
+    """Run the sign-in flow for `account`; returns the bearer token."""
+    challenge = client.post("/auth/challenge", json={"address": account.address}).json()
+    signed = Account.sign_message(encode_defunct(text=challenge["message"]), account.key)
+    response = client.post(
+        "/auth/token",
+        json={"message": challenge["message"], "signature": "0x" + bytes(signed.signature).hex()},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["token"])
