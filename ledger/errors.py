@@ -177,3 +177,37 @@ class IndexMismatchError(IndexerError):
 
     status_code = 409
     type = "index-mismatch"
+
+
+class SignatureError(LedgerError):
+    """A signed intent's signature is malformed, non-canonical or not the named signer's."""
+
+    status_code = 400
+    type = "invalid-signature"
+
+
+class SignatureExpiredError(SignatureError):
+    """A signed intent's deadline has passed (the contract would refuse it)."""
+
+    type = "signature-expired"
+
+
+class NotAPartyError(LedgerError):
+    """The signer has no right to this action (not a party, not an eligible voter)."""
+
+    status_code = 403
+    type = "not-a-party"
+
+
+class NonceMismatchError(LedgerError):
+    """A signed intent carries a nonce other than the signer's current one (replayed or stale)."""
+
+    status_code = 409
+    type = "nonce-mismatch"
+
+
+class IntentConflictError(LedgerError):
+    """The intent cannot apply in the current state (already consented or voted, wrong status)."""
+
+    status_code = 409
+    type = "intent-conflict"
