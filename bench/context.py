@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -59,10 +60,28 @@ class BenchContext:
     def deploy_fixture(self, name: str, *args: Any, sender: Any = None) -> Contract:
         """Deploy a test-only contract from tests/contracts/fixtures (e.g. a token)."""
         artifact = self.artifacts[name]
+        return self.deploy(artifact.abi, artifact.bytecode, *args, sender=sender)[0]
+
+    def deploy(
+        self, abi: list[dict[str, Any]], bytecode: bytes, *args: Any, sender: Any = None
+    ) -> tuple[Contract, int]:
+        """Deploy `bytecode` with constructor `args`; the contract and the deployment's gas."""
         address = getattr(sender, "address", sender) or self.accounts[0].address
-        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-        receipt = transact(factory.constructor(*args), sender=address, decoder=self.decoder)
-        return self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+        factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
+        # NOTE: transact sends a constructor like any function (it only needs `.transact`)
+        constructor: Any = factory.constructor(*args)
+        receipt = transact(constructor, sender=address, decoder=self.decoder)
+        contract = self.w3.eth.contract(address=receipt["contractAddress"], abi=abi)
+        return cast(Contract, contract), int(receipt["gasUsed"])
+
+
+def per_record_entries(prefix: str, batch_gas: Mapping[int, int]) -> dict[str, int]:
+    """`{prefix}.{n}.per_record`: the marginal gas of one more record over a batch of one."""
+    return {
+        f"{prefix}.{size}.per_record": (gas - batch_gas[1]) // (size - 1)
+        for size, gas in batch_gas.items()
+        if size > 1
+    }
 
 
 def memory_context(*, accounts: int = 80) -> BenchContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.context import per_record_entries
 from bench.park_setup import ZERO_ADDRESS, make_agreement
 
 BATCH_SIZES = (1, 10, 100)
@@ -33,9 +34,7 @@ def measure(ctx: Any) -> dict[str, int]:
         records = [contribution(1_000 * size + i) for i in range(size)]
         batch_gas[size] = ctx.gas(contributions.functions.recordBatch(agreement_id, records), alice)
         entries[f"contributions.record_batch.{size}"] = batch_gas[size]
-    for size in BATCH_SIZES[1:]:
-        marginal = (batch_gas[size] - batch_gas[1]) // (size - 1)
-        entries[f"contributions.record_batch.{size}.per_record"] = marginal
+    entries.update(per_record_entries("contributions.record_batch", batch_gas))
 
     def single(i: int) -> tuple[Any, ...]:
         record = contribution(i)
@@ -58,7 +57,7 @@ def measure(ctx: Any) -> dict[str, int]:
     pre_head = ctx.call(agreements.functions.headOf(weighted_id))
     receipt = ctx.transact(contributions.functions.record(weighted_id, record), alice)
     root = contributions.events.ContributionsRecorded().process_receipt(receipt)[0]["args"]
-    weighted_proof = (root["batchRoot"], pre_head, 0, alice, record, [])
+    weighted_proof: tuple[Any, ...] = (root["batchRoot"], pre_head, 0, alice, record, [])
     entries["contributions.confirm.weighted"] = ctx.gas(
         contributions.functions.confirm(weighted_id, weighted_proof), bob
     )

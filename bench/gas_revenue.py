@@ -31,7 +31,7 @@ def _confirm_weight(ctx: Any, agreement_id: bytes, contributor: str, confirmer: 
     root = contributions.events.ContributionsRecorded().process_receipt(receipt)[0]["args"][
         "batchRoot"
     ]
-    proof = (root, pre_head, 0, contributor, record, [])
+    proof: tuple[Any, ...] = (root, pre_head, 0, contributor, record, [])
     ctx.transact(contributions.functions.confirm(agreement_id, proof), confirmer)
 
 
