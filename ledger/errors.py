@@ -179,6 +179,13 @@ class IndexMismatchError(IndexerError):
     type = "index-mismatch"
 
 
+class AuditError(LedgerError):
+    """The audit cannot run as asked (no such agreement, unreadable chain or manifest)."""
+
+    status_code = 422
+    type = "audit-error"
+
+
 class SignatureError(LedgerError):
     """A signed intent's signature is malformed, non-canonical or not the named signer's."""
 

@@ -1,0 +1,890 @@
+"""The audit checks, one function per check (docs/audit.md says what each verifies and why).
+
+Every check reads only the collected `History` (events from `eth_getLogs`) and views of the
+audited block through `eth_call`; each returns a `CheckResult` whose findings name the block,
+transaction and log index of the evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from eth_abi import encode
+from eth_hash.auto import keccak
+from eth_keys import keys
+from eth_keys.exceptions import BadSignature
+from web3 import Web3
+
+from ledger.audit.collect import History
+from ledger.audit.model import WEIGHTED, ZERO_ADDRESS, AgreementModel
+from ledger.audit.report import SUITE, AgreementSummary, CheckResult, Finding
+from ledger.deploy import Deployment, code_hash
+from ledger.events import ZERO_HEAD, DecodedEvent, advance
+
+BPS = 10_000
+CONFIRMED = 1
+FULFILLED, BREACHED = 3, 4
+ADD_PARTY = 1
+SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
+ERC1271_MAGIC = bytes.fromhex("1626ba7e")
+DOMAIN_TYPEHASH = keccak(
+    b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+)
+CONSENT_TYPEHASH = keccak(
+    b"Consent(bytes32 agreementId,uint32 version,bytes32 paramsHash,uint256 nonce,uint256 deadline)"
+)
+VOTE_TYPEHASH = keccak(
+    b"Vote(bytes32 agreementId,uint256 proposalId,uint8 support,uint256 nonce,uint256 deadline)"
+)
+ERC1271_ABI = [
+    {
+        "type": "function",
+        "name": "isValidSignature",
+        "stateMutability": "view",
+        "inputs": [{"name": "hash", "type": "bytes32"}, {"name": "signature", "type": "bytes"}],
+        "outputs": [{"name": "", "type": "bytes4"}],
+    }
+]
+ERC20_BALANCE_ABI = [
+    {
+        "type": "function",
+        "name": "balanceOf",
+        "stateMutability": "view",
+        "inputs": [{"name": "account", "type": "address"}],
+        "outputs": [{"name": "", "type": "uint256"}],
+    }
+]
+
+
+def _b(value: str) -> bytes:
+    return bytes.fromhex(value[2:])
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + bytes(value).hex()
+
+
+def at(event: DecodedEvent, message: str, **values: Any) -> Finding:
+    """A finding located at an event (block, transaction, log index)."""
+    return Finding(
+        message=message,
+        block=event.block_number,
+        tx=_hex(event.tx_hash),
+        log_index=event.log_index,
+        expected=None if values.get("expected") is None else str(values["expected"]),
+        found=None if values.get("found") is None else str(values["found"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Code
+# ---------------------------------------------------------------------------------------
+
+
+def check_code(*, w3: Web3, deployment: Deployment, block: int) -> CheckResult:
+    """Each manifest contract's runtime code on chain hashes to the manifest's code hash."""
+    findings = []
+    chain_id = int(w3.eth.chain_id)
+    if chain_id != deployment.chain_id:
+        findings.append(
+            Finding(
+                "the node is another chain than the manifest's",
+                expected=str(deployment.chain_id),
+                found=str(chain_id),
+            )
+        )
+    for name, contract in deployment.contracts.items():
+        found = code_hash(bytes(w3.eth.get_code(contract.address, block_identifier=block)))
+        if found != contract.runtime_code_hash:
+            findings.append(
+                Finding(
+                    f"{name} at {contract.address} runs other code than the manifest names",
+                    block=block,
+                    expected=contract.runtime_code_hash,
+                    found=found,
+                )
+            )
+    return CheckResult("code", SUITE, len(deployment.contracts), tuple(findings))
+
+
+# ---------------------------------------------------------------------------------------
+# Hash chain
+# ---------------------------------------------------------------------------------------
+
+
+def check_hash_chain(
+    history: History, agreement: str, events: Sequence[DecodedEvent]
+) -> tuple[CheckResult, AgreementSummary]:
+    """Fold the agreement's journaled events in log order and compare with `headOf`.
+
+    On a mismatch, bisect the blocks with historical `headOf` calls to the first block whose
+    on-chain head differs from the recomputed one, and name the events of that block.
+    """
+    journaled = [e for e in events if e.action_hash is not None]
+    heads: list[tuple[int, bytes]] = []  # (block, recomputed head after that block's events)
+    head = ZERO_HEAD
+    for event in journaled:
+        assert event.action_hash is not None
+        head = advance(head, event.topic0, event.action_hash)
+        if heads and heads[-1][0] == event.block_number:
+            heads[-1] = (event.block_number, head)
+        else:
+            heads.append((event.block_number, head))
+    onchain = bytes(history.call("Agreements", "headOf", _b(agreement)))
+    summary = AgreementSummary(agreement, _hex(onchain), _hex(head), len(journaled))
+    findings: tuple[Finding, ...] = ()
+    if onchain != head:
+        findings = (_first_divergence(history, agreement, journaled, heads, onchain, head),)
+    return CheckResult("hash-chain", agreement, len(journaled), findings), summary
+
+
+def _recomputed_at(heads: Sequence[tuple[int, bytes]], block: int) -> bytes:
+    result = ZERO_HEAD
+    for number, head in heads:
+        if number > block:
+            break
+        result = head
+    return result
+
+
+def _first_divergence(
+    history: History,
+    agreement: str,
+    journaled: Sequence[DecodedEvent],
+    heads: Sequence[tuple[int, bytes]],
+    onchain: bytes,
+    recomputed: bytes,
+) -> Finding:
+    start = min(
+        [journaled[0].block_number] if journaled else [history.block],
+    )
+    start = min(start, min(c.block for c in history.deployment.contracts.values()))
+    low, high = start, history.block  # invariant: heads agree before `low`, differ at `high`
+
+    def differs(block: int) -> bool:
+        found = bytes(history.call_at("Agreements", "headOf", block, _b(agreement)))
+        return found != _recomputed_at(heads, block)
+
+    while low < high:
+        middle = (low + high) // 2
+        if differs(middle):
+            high = middle
+        else:
+            low = middle + 1
+    block = high
+    in_block = [e for e in journaled if e.block_number == block]
+    expected = _hex(_recomputed_at(heads, block))
+    found = _hex(bytes(history.call_at("Agreements", "headOf", block, _b(agreement))))
+    if in_block:
+        first = in_block[0]
+        return at(
+            first,
+            f"the hash chain diverges in block {block}: its events ({first.name} first) do not "
+            "fold to the on-chain head (a missing, reordered or injected record)",
+            expected=expected,
+            found=found,
+        )
+    return Finding(
+        f"the on-chain head advanced in block {block} with no event recorded for it "
+        f"(final head {_hex(onchain)}, recomputed {_hex(recomputed)})",
+        block=block,
+        expected=expected,
+        found=found,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Consents and votes
+# ---------------------------------------------------------------------------------------
+
+
+def _domain(name: str, chain_id: int, contract: str) -> bytes:
+    return bytes(
+        keccak(
+            encode(
+                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
+                [DOMAIN_TYPEHASH, keccak(name.encode()), keccak(b"1"), chain_id, contract],
+            )
+        )
+    )
+
+
+def _digest(domain: bytes, struct: bytes) -> bytes:
+    return bytes(keccak(b"\x19\x01" + domain + struct))
+
+
+def recover(digest: bytes, signature: bytes) -> str | None:
+    """The EOA that made a canonical 65-byte signature of `digest`, or None."""
+    if len(signature) != 65 or signature[64] not in (27, 28):
+        return None
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big")
+    if s > SECP256K1_HALF_N:
+        return None
+    try:
+        key = keys.Signature(vrs=(signature[64] - 27, r, s)).recover_public_key_from_msg_hash(
+            digest
+        )
+    except (BadSignature, ValueError):
+        return None
+    return str(key.to_checksum_address())
+
+
+@dataclass
+class _SignatureContext:
+    history: History
+    senders: dict[bytes, tuple[str, str | None]] = field(default_factory=dict)
+
+    def sender(self, tx_hash: bytes) -> tuple[str, str | None]:
+        if tx_hash not in self.senders:
+            tx = self.history.w3.eth.get_transaction(_hex(tx_hash))  # type: ignore[arg-type]
+            to = tx.get("to")
+            self.senders[tx_hash] = (str(tx["from"]), str(to) if to else None)
+        return self.senders[tx_hash]
+
+    def signed_by(self, signer: str, digest: bytes, signature: bytes) -> bool:
+        if recover(digest, signature) == signer:
+            return True
+        w3 = self.history.w3
+        if not w3.eth.get_code(
+            Web3.to_checksum_address(signer), block_identifier=self.history.block
+        ):
+            return False
+        wallet = w3.eth.contract(address=Web3.to_checksum_address(signer), abi=ERC1271_ABI)
+        try:
+            magic = wallet.functions.isValidSignature(digest, signature).call(
+                block_identifier=self.history.block
+            )
+        except Exception:  # noqa: BLE001 — a wallet that reverts does not accept the signature
+            return False
+        return bytes(magic) == ERC1271_MAGIC
+
+
+def check_signatures(
+    history: History, agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
+) -> CheckResult:
+    """Every consent and vote was given by a party of the right version (signature or sender)."""
+    ctx = _SignatureContext(history)
+    chain_id = history.chain_id
+    agreements_domain = _domain(
+        "Park Ledger Agreements", chain_id, history.deployment.address("Agreements")
+    )
+    governance_domain = (
+        _domain("Park Ledger Governance", chain_id, history.deployment.address("Governance"))
+        if "Governance" in history.deployment.contracts
+        else b""
+    )
+    findings: list[Finding] = []
+    if model.params_mismatch is not None:
+        findings.append(
+            at(model.params_mismatch, "AgreementProposed params do not hash to its paramsHash")
+        )
+    proposals: dict[int, tuple[int, int]] = {}
+    checked = 0
+    for event in events:
+        args = event.args
+        if event.name == "ProposalCreated":
+            proposals[int(args["proposalId"])] = (int(args["kind"]), int(args["baseVersion"]))
+            continue
+        if event.name == "ConsentGiven":
+            checked += 1
+            version = model.versions.get(int(args["version"]))
+            party = args["party"]
+            if version is None or party not in version.parties:
+                findings.append(at(event, f"{party} consented to a version it is not a party of"))
+                continue
+            struct = bytes(
+                keccak(
+                    encode(
+                        ["bytes32", "bytes32", "uint32", "bytes32", "uint256", "uint256"],
+                        [
+                            CONSENT_TYPEHASH,
+                            _b(agreement),
+                            version.number,
+                            _b(version.params_hash),
+                            int(args["nonce"]),
+                            int(args["deadline"]),
+                        ],
+                    )
+                )
+            )
+            findings += _verify(ctx, event, party, _digest(agreements_domain, struct), "consent")
+        elif event.name == "VoteCast":
+            checked += 1
+            proposal_id = int(args["proposalId"])
+            voter = args["voter"]
+            kind, base = proposals.get(proposal_id, (-1, -1))
+            version = model.versions.get(base)
+            joiner = kind == ADD_PARTY and int(args["weight"]) == 0
+            if not joiner and (version is None or voter not in version.parties):
+                findings.append(
+                    at(event, f"{voter} voted on proposal {proposal_id} without being a party")
+                )
+                continue
+            struct = bytes(
+                keccak(
+                    encode(
+                        ["bytes32", "bytes32", "uint256", "uint8", "uint256", "uint256"],
+                        [
+                            VOTE_TYPEHASH,
+                            _b(agreement),
+                            proposal_id,
+                            int(args["support"]),
+                            int(args["nonce"]),
+                            int(args["deadline"]),
+                        ],
+                    )
+                )
+            )
+            findings += _verify(ctx, event, voter, _digest(governance_domain, struct), "vote")
+    return CheckResult("signatures", agreement, checked, tuple(findings))
+
+
+def _verify(
+    ctx: _SignatureContext, event: DecodedEvent, signer: str, digest: bytes, what: str
+) -> list[Finding]:
+    signature = _b(event.args["signature"])
+    if not signature:
+        sender, to = ctx.sender(event.tx_hash)
+        # NOTE: a contract party (a wallet) consents by a call its owner sends through it.
+        if signer in (sender, to):
+            return []
+        return [
+            at(
+                event,
+                f"direct {what} of {signer} sent by someone else",
+                expected=signer,
+                found=sender,
+            )
+        ]
+    if ctx.signed_by(signer, digest, signature):
+        return []
+    return [
+        at(
+            event,
+            f"the {what} signature does not recover to {signer}",
+            expected=signer,
+            found=recover(digest, signature),
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Contributions
+# ---------------------------------------------------------------------------------------
+
+RECORD_TYPES = [
+    "bytes32",
+    "bytes32",
+    "uint256",
+    "address",
+    "uint8",
+    "uint64",
+    "bytes32",
+    "uint8",
+    "address",
+]
+
+
+def record_id(
+    agreement: str, pre_head: str, index: int, contributor: str, rec: Mapping[str, Any]
+) -> str:
+    """A record's id as docs/contributions.md defines it (a double-hashed Merkle leaf)."""
+    inner = keccak(
+        encode(
+            RECORD_TYPES,
+            [
+                _b(agreement),
+                _b(pre_head),
+                index,
+                contributor,
+                int(rec["kind"]),
+                int(rec["weight"]),
+                _b(rec["evidenceHash"]),
+                int(rec["provenance"]),
+                rec["accountable"],
+            ],
+        )
+    )
+    return _hex(keccak(inner))
+
+
+@dataclass
+class RecordInfo:
+    """A recorded contribution as the events tell it."""
+
+    contributor: str
+    weight: int
+    event: DecodedEvent
+    confirmers: set[str] = field(default_factory=set)
+    disputed: bool = False
+
+
+def records_of(agreement: str, events: Sequence[DecodedEvent]) -> dict[str, RecordInfo]:
+    """Every record of the agreement by id, from ContributionsRecorded."""
+    records: dict[str, RecordInfo] = {}
+    for event in events:
+        if event.name != "ContributionsRecorded":
+            continue
+        contributor, pre_head = event.args["contributor"], event.args["preHead"]
+        for index, rec in enumerate(event.args["records"]):
+            rid = record_id(agreement, pre_head, index, contributor, rec)
+            records[rid] = RecordInfo(contributor, int(rec["weight"]), event)
+    return records
+
+
+def confirmed_weight_changes(
+    event: DecodedEvent, records: Mapping[str, RecordInfo]
+) -> tuple[str, int] | None:
+    """(contributor, weight gained) when this event confirms a record, else None."""
+    if event.name == "ContributionConfirmed" and int(event.args["status"]) == CONFIRMED:
+        info = records.get(event.args["recordId"])
+        return (info.contributor, info.weight) if info else None
+    if event.name == "ContributionResolved" and int(event.args["status"]) == CONFIRMED:
+        info = records.get(event.args["recordId"])
+        return (info.contributor, int(event.args["weight"])) if info else None
+    return None
+
+
+def check_confirmations(
+    history: History, agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
+) -> CheckResult:
+    """Each Confirmed record met the confirmation rule; confirmed weights equal the contract's."""
+    records = records_of(agreement, events)
+    findings: list[Finding] = []
+    weights: dict[str, int] = defaultdict(int)
+    executed_txs: set[bytes] = set()
+    checked = 0
+    for event in events:
+        args = event.args
+        if event.name == "ProposalExecuted":
+            executed_txs.add(event.tx_hash)
+        elif event.name in (
+            "ContributionConfirmed",
+            "ContributionDisputed",
+            "ContributionResolved",
+        ):
+            info = records.get(args["recordId"])
+            if info is None:
+                findings.append(at(event, f"{event.name} of a record never recorded"))
+                continue
+            if event.name == "ContributionDisputed":
+                info.disputed = True
+            elif event.name == "ContributionConfirmed":
+                confirmer = args["confirmer"]
+                version = model.versions.get(int(args["version"]))
+                if confirmer == info.contributor:
+                    findings.append(at(event, "a contributor confirmed its own record"))
+                elif version is None or confirmer not in version.parties:
+                    findings.append(at(event, f"{confirmer} confirmed without being a party"))
+                else:
+                    info.confirmers.add(confirmer)
+                if int(args["status"]) == CONFIRMED:
+                    checked += 1
+                    required = version.confirmations if version else 1
+                    if len(info.confirmers) < required:
+                        findings.append(
+                            at(
+                                event,
+                                "record Confirmed below the confirmation rule",
+                                expected=f">= {required} co-party confirmations",
+                                found=len(info.confirmers),
+                            )
+                        )
+            elif int(args["status"]) == CONFIRMED:
+                checked += 1
+                if not info.disputed or event.tx_hash not in executed_txs:
+                    findings.append(
+                        at(
+                            event,
+                            "a record was resolved Confirmed without a disputed record "
+                            "and an executed governance proposal",
+                        )
+                    )
+            gained = confirmed_weight_changes(event, records)
+            if gained:
+                weights[gained[0]] += gained[1]
+    for party in model.ever_parties:
+        onchain = int(history.call("Contributions", "confirmedWeightOf", _b(agreement), party))
+        if onchain != weights.get(party, 0):
+            findings.append(
+                Finding(
+                    f"confirmed weight of {party} differs from its confirmed records",
+                    block=history.block,
+                    expected=str(weights.get(party, 0)),
+                    found=str(onchain),
+                )
+            )
+    return CheckResult("confirmations", agreement, checked, tuple(findings))
+
+
+def check_provenance(
+    agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
+) -> CheckResult:
+    """Every AI-assisted or AI-generated record names an accountable party of the agreement."""
+    findings = []
+    checked = 0
+    parties = set(model.ever_parties)
+    for event in events:
+        if event.name != "ContributionsRecorded":
+            continue
+        for index, rec in enumerate(event.args["records"]):
+            if int(rec["provenance"]) == 0:
+                continue
+            checked += 1
+            if rec["accountable"] == ZERO_ADDRESS or rec["accountable"] not in parties:
+                findings.append(
+                    at(
+                        event,
+                        f"AI-provenance record {index} names no accountable party",
+                        found=rec["accountable"],
+                    )
+                )
+    return CheckResult("ai-provenance", agreement, checked, tuple(findings))
+
+
+# ---------------------------------------------------------------------------------------
+# Revenue
+# ---------------------------------------------------------------------------------------
+
+FUND = "fund"
+
+
+@dataclass
+class _Books:
+    """Revenue recomputed from events: exact rational entitlements per holder."""
+
+    model: AgreementModel
+    fund_share: int
+    weighted: bool
+    parties: tuple[str, ...] = ()
+    shares: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+    entitled: dict[str, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
+    claimed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deposited: int = 0
+    held: int = 0
+    bonds_locked: int = 0
+    bonds_held: int = 0
+    unit_changes: int = 0
+
+    def units(self, holder: str) -> int:
+        if holder == FUND:
+            base = sum(self.weights.get(p, 0) for p in self.parties) if self.weighted else BPS
+            return base * self.fund_share
+        if holder not in self.parties:
+            return 0
+        unit = self.weights.get(holder, 0) if self.weighted else self.shares.get(holder, 0)
+        return unit * (BPS - self.fund_share)
+
+    def allocate(self, amount: int, *, excluded: Sequence[str] = ()) -> bool:
+        holders = [h for h in (*self.parties, FUND) if h not in excluded]
+        total = sum(self.units(h) for h in holders)
+        if total == 0:
+            return False
+        for holder in holders:
+            self.entitled[holder] += Fraction(amount * self.units(holder), total)
+        return True
+
+
+def recompute_revenue(
+    events: Sequence[DecodedEvent], model: AgreementModel, records: Mapping[str, RecordInfo]
+) -> tuple[_Books, list[Finding]]:
+    """Replay deposits, weights, membership, bonds and claims; findings for inconsistent events."""
+    books = _Books(model, model.fund_share, model.mode == WEIGHTED)
+    findings: list[Finding] = []
+    bonds: dict[int, tuple[str, int]] = {}
+    for event in events:
+        args = event.args
+        name = event.name
+        if name in ("AgreementProposed", "AgreementAmended"):
+            version = model.versions[1 if name == "AgreementProposed" else int(args["version"])]
+            books.parties = version.parties
+            books.shares = dict(zip(version.parties, version.shares, strict=True))
+            books.unit_changes += name == "AgreementAmended"
+        elif (gained := confirmed_weight_changes(event, records)) is not None:
+            books.weights[gained[0]] = books.weights.get(gained[0], 0) + gained[1]
+            books.unit_changes += 1
+        elif name == "RevenueDeposited":
+            amount, allocated = int(args["amount"]), int(args["allocated"])
+            books.deposited += amount
+            if allocated == 0:
+                books.held += amount
+                continue
+            if allocated != amount + books.held:
+                findings.append(
+                    at(
+                        event,
+                        "a deposit allocated other than itself plus the held amount",
+                        expected=amount + books.held,
+                        found=allocated,
+                    )
+                )
+            books.held = 0
+            books.allocate(allocated)
+        elif name == "RevenueAllocated":
+            if int(args["allocated"]) != books.held:
+                findings.append(
+                    at(
+                        event,
+                        "allocateHeld allocated other than the held amount",
+                        expected=books.held,
+                        found=args["allocated"],
+                    )
+                )
+            books.allocate(int(args["allocated"]))
+            books.held = 0
+        elif name == "CommitmentMade":
+            bonds[int(args["commitmentId"])] = (args["committer"], int(args["bond"]))
+            books.bonds_locked += int(args["bond"])
+            books.bonds_held += int(args["bond"])
+        elif name == "DeliverableAccepted" and int(args["status"]) == FULFILLED:
+            committer, bond = bonds.get(int(args["commitmentId"]), (ZERO_ADDRESS, 0))
+            books.entitled[committer] += bond
+            books.bonds_held -= bond
+        elif name == "CommitmentBreached":
+            forfeited = int(args["bondForfeited"])
+            books.bonds_held -= forfeited
+            books.unit_changes += 1
+            if not books.allocate(forfeited, excluded=(args["committer"], FUND)):
+                books.held += forfeited
+        elif name == "RevenueClaimed":
+            books.claimed[args["account"]] += int(args["amount"])
+        elif name == "RevenueFundClaimed":
+            books.claimed[FUND] += int(args["amount"])
+    return books, findings
+
+
+def check_revenue(
+    history: History, agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
+) -> CheckResult:
+    """Deposits, weights, bonds and claims recomputed from events equal Revenue's views."""
+    aid = _b(agreement)
+    books, findings = recompute_revenue(events, model, records_of(agreement, events))
+    account = history.call("Revenue", "accountOf", aid)
+    totals = {
+        "deposited": (books.deposited, int(account[4])),
+        "bondsHeld": (books.bonds_held, int(account[5])),
+        "bondsLocked": (books.bonds_locked, int(account[6])),
+        "held": (books.held, int(account[7])),
+    }
+    for label, (expected, found) in totals.items():
+        if expected != found:
+            findings.append(
+                Finding(
+                    f"Revenue's {label} differs from the events",
+                    block=history.block,
+                    expected=str(expected),
+                    found=str(found),
+                )
+            )
+    # NOTE: each checkpoint may hand a sub-unit remainder back to the carry, so a holder's
+    # whole-unit allocation may trail its exact entitlement by less than one unit per change.
+    tolerance = 1 + books.unit_changes
+    holders = [*model.ever_parties, *(a for a in books.claimed if a not in model.ever_parties)]
+    checked = 0
+    for holder in [*holders, FUND]:
+        if holder == FUND:
+            allocated = int(history.call("Revenue", "fundAllocatedOf", aid))
+            claimable = int(history.call("Revenue", "fundClaimableOf", aid))
+            claimed = int(history.call("Revenue", "claimedOf", aid, ZERO_ADDRESS))
+        else:
+            allocated = int(history.call("Revenue", "allocatedOf", aid, holder))
+            claimable = int(history.call("Revenue", "claimableOf", aid, holder))
+            claimed = int(history.call("Revenue", "claimedOf", aid, holder))
+        checked += 1
+        exact = books.entitled.get(holder, Fraction(0))
+        if abs(allocated - exact) >= tolerance:
+            findings.append(
+                Finding(
+                    f"allocation of {holder} differs from the recomputed split",
+                    block=history.block,
+                    expected=f"{float(exact):.0f}",
+                    found=str(allocated),
+                )
+            )
+        if claimed != books.claimed.get(holder, 0):
+            findings.append(
+                Finding(
+                    f"claims of {holder} differ from its RevenueClaimed events",
+                    block=history.block,
+                    expected=str(books.claimed.get(holder, 0)),
+                    found=str(claimed),
+                )
+            )
+        if claimable != allocated - claimed:
+            findings.append(
+                Finding(
+                    f"claimable of {holder} is not allocated minus claimed",
+                    block=history.block,
+                    expected=str(allocated - claimed),
+                    found=str(claimable),
+                )
+            )
+    return CheckResult("revenue", agreement, checked, tuple(findings))
+
+
+def check_conservation(history: History, models: Mapping[str, AgreementModel]) -> CheckResult:
+    """Per agreement and per token: what the vault holds equals what it owes, to the wei."""
+    findings = []
+    owed: dict[str, int] = defaultdict(int)
+    for agreement, model in models.items():
+        if not model.versions:
+            continue
+        aid = _b(agreement)
+        account = history.call("Revenue", "accountOf", aid)
+        deposited, bonds_held, bonds_locked, held = (int(account[i]) for i in (4, 5, 6, 7))
+        accounts = model.ever_parties
+        allocated = sum(int(history.call("Revenue", "allocatedOf", aid, a)) for a in accounts)
+        claimable = sum(int(history.call("Revenue", "claimableOf", aid, a)) for a in accounts)
+        fund_allocated = int(history.call("Revenue", "fundAllocatedOf", aid))
+        fund_claimable = int(history.call("Revenue", "fundClaimableOf", aid))
+        carried = int(history.call("Revenue", "carriedOf", aid))
+        inflow = deposited + bonds_locked
+        outflow = allocated + fund_allocated + bonds_held + held + carried
+        if inflow != outflow:
+            findings.append(
+                Finding(
+                    f"agreement {agreement}: deposited + bondsLocked != Σ allocated + fund"
+                    " + bondsHeld + held + carried",
+                    block=history.block,
+                    expected=str(inflow),
+                    found=str(outflow),
+                )
+            )
+        owed[model.token] += claimable + fund_claimable + bonds_held + held + carried
+    vault = history.deployment.address("Revenue")
+    w3 = history.w3
+    notes = []
+    for token, amount in owed.items():
+        if token == ZERO_ADDRESS:
+            balance = int(w3.eth.get_balance(vault, block_identifier=history.block))
+        else:
+            erc20 = w3.eth.contract(address=Web3.to_checksum_address(token), abi=ERC20_BALANCE_ABI)
+            balance = int(erc20.functions.balanceOf(vault).call(block_identifier=history.block))
+        surplus = balance - amount
+        # NOTE: ETH forced in by SELFDESTRUCT only ever adds to the balance side.
+        if surplus < 0 or (surplus > 0 and token != ZERO_ADDRESS):
+            findings.append(
+                Finding(
+                    f"token {token}: the vault's balance is not"
+                    " Σ claimable + Σ bonds + held + carried",
+                    block=history.block,
+                    expected=str(amount),
+                    found=str(balance),
+                )
+            )
+        elif surplus:
+            notes.append(f"{surplus} wei of forced ETH")
+    return CheckResult("conservation", SUITE, len(owed), tuple(findings), "; ".join(notes))
+
+
+# ---------------------------------------------------------------------------------------
+# Commitments
+# ---------------------------------------------------------------------------------------
+
+
+def check_commitments(
+    history: History,
+    agreement: str,
+    events: Sequence[DecodedEvent],
+    model: AgreementModel,
+    *,
+    grace: int,
+) -> CheckResult:
+    """Fulfilments came from co-party acceptances in time; breaches only after deadline + grace."""
+    findings: list[Finding] = []
+    state: dict[int, dict[str, Any]] = {}
+    for event in events:
+        args = event.args
+        if "commitmentId" not in args or event.contract != "Commitments":
+            continue
+        cid = int(args["commitmentId"])
+        item = state.setdefault(cid, {"acceptors": set(), "status": 0, "deadline": 0})
+        ts = event.block_timestamp or 0
+        if event.name == "CommitmentMade":
+            item.update(
+                committer=args["committer"],
+                deadline=int(args["deadline"]),
+                bond=int(args["bond"]),
+                status=1,
+            )
+        elif event.name == "CommitmentExtended":
+            item["deadline"] = int(args["newDeadline"])
+        elif event.name == "DeliverableSubmitted":
+            item.update(deliverable=args["deliverableHash"], status=2, acceptors=set())
+        elif event.name == "DeliverableAccepted":
+            acceptor = args["acceptor"]
+            version = model.versions.get(int(args["version"]))
+            if acceptor == item.get("committer"):
+                findings.append(at(event, f"commitment {cid} accepted by its committer"))
+            elif version is None or acceptor not in version.parties:
+                findings.append(at(event, f"commitment {cid} accepted by a non-party {acceptor}"))
+            else:
+                item["acceptors"].add(acceptor)
+            if args["deliverableHash"] != item.get("deliverable"):
+                findings.append(at(event, f"commitment {cid}: accepted another deliverable"))
+            if ts > item["deadline"] + grace:
+                findings.append(
+                    at(
+                        event,
+                        f"commitment {cid} accepted after deadline + grace",
+                        expected=f"<= {item['deadline'] + grace}",
+                        found=ts,
+                    )
+                )
+            if int(args["status"]) == FULFILLED:
+                required = version.confirmations if version else 1
+                if len(item["acceptors"]) < required:
+                    findings.append(
+                        at(
+                            event,
+                            f"commitment {cid} Fulfilled below the rule",
+                            expected=f">= {required}",
+                            found=len(item["acceptors"]),
+                        )
+                    )
+                item["status"] = FULFILLED
+        elif event.name == "CommitmentBreached":
+            if item["status"] == FULFILLED:
+                findings.append(at(event, f"commitment {cid} breached after it was fulfilled"))
+            if ts <= item["deadline"] + grace:
+                findings.append(
+                    at(
+                        event,
+                        f"commitment {cid} breached before deadline + grace",
+                        expected=f"> {item['deadline'] + grace}",
+                        found=ts,
+                    )
+                )
+            item["status"] = BREACHED
+    for cid, item in state.items():
+        onchain = history.call("Commitments", "commitmentOf", _b(agreement), cid)
+        if int(onchain[3]) != item["status"]:
+            findings.append(
+                Finding(
+                    f"commitment {cid}: on-chain status differs from its events",
+                    block=history.block,
+                    expected=str(item["status"]),
+                    found=str(int(onchain[3])),
+                )
+            )
+    return CheckResult("commitments", agreement, len(state), tuple(findings))
+
+
+__all__ = [
+    "check_code",
+    "check_commitments",
+    "check_confirmations",
+    "check_conservation",
+    "check_hash_chain",
+    "check_provenance",
+    "check_revenue",
+    "check_signatures",
+    "recompute_revenue",
+    "record_id",
+    "recover",
+]

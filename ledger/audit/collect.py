@@ -1,0 +1,105 @@
+"""Collect an audit's inputs from the chain alone: every suite event, grouped per agreement.
+
+Nothing here reads the SQL index or the relayer outbox: events come from `eth_getLogs` through
+the shared adaptive `LogStreamer`, decoded by the ABI-driven `EventCatalog` (no per-log web3
+contract machinery), up to one fixed block so that every later `eth_call` sees the same state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from web3 import Web3
+from web3.contract import Contract
+
+from ledger.deploy import Deployment
+from ledger.errors import AuditError
+from ledger.events import DecodedEvent, EventCatalog, LogStreamer
+from ledger.events.stream import ProgressCallback
+
+Abi = list[dict[str, Any]]
+
+
+@dataclass
+class History:
+    """What the chain says: decoded events up to `block`, grouped per agreement."""
+
+    chain_id: int
+    block: int
+    block_hash: str
+    deployment: Deployment
+    contracts: dict[str, Contract]
+    events: list[DecodedEvent]
+    by_agreement: dict[str, list[DecodedEvent]] = field(default_factory=dict)
+    unknown_logs: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def w3(self) -> Web3:
+        """The node the history came from."""
+        return self.contracts["Agreements"].w3
+
+    def call(self, contract: str, function: str, *args: Any) -> Any:
+        """`eth_call` of a view at the audited block (every check sees the same state)."""
+        return self.call_at(contract, function, self.block, *args)
+
+    def call_at(self, contract: str, function: str, block: int, *args: Any) -> Any:
+        """`eth_call` of a view at an earlier block (to bisect a hash-chain divergence)."""
+        fn = getattr(self.contracts[contract].functions, function)
+        return fn(*args).call(block_identifier=block)
+
+
+def collect(
+    *,
+    w3: Web3,
+    deployment: Deployment,
+    abis: Mapping[str, Abi],
+    on_progress: ProgressCallback | None = None,
+) -> History:
+    """Stream every event of the deployment's contracts up to the current head."""
+    missing = [name for name in deployment.contracts if name not in abis]
+    if missing:
+        raise AuditError(f"no ABI for the manifest's contract(s) {', '.join(missing)}.")
+    started = time.monotonic()
+    block = int(w3.eth.block_number)
+    header = w3.eth.get_block(block)
+    catalog = EventCatalog.from_abis(
+        {name: (c.address, abis[name]) for name, c in deployment.contracts.items()}
+    )
+    streamer = LogStreamer(w3=w3, catalog=catalog, with_timestamps=True, on_progress=on_progress)
+    start = min((c.block for c in deployment.contracts.values()), default=0)
+    events: list[DecodedEvent] = []
+    unknown = 0
+    for chunk in streamer.chunks(from_block=start, to_block=block):
+        events.extend(chunk.events)
+        unknown += chunk.unknown
+    return History(
+        chain_id=deployment.chain_id,
+        block=block,
+        block_hash="0x" + bytes(header["hash"]).hex(),
+        deployment=deployment,
+        contracts={
+            name: w3.eth.contract(address=c.address, abi=abis[name])
+            for name, c in deployment.contracts.items()
+        },
+        events=events,
+        by_agreement=group_by_agreement(events),
+        unknown_logs=unknown,
+        elapsed=time.monotonic() - started,
+    )
+
+
+def group_by_agreement(events: Iterable[DecodedEvent]) -> dict[str, list[DecodedEvent]]:
+    """Events that name an agreement, per agreement id, in chain order."""
+    grouped: dict[str, list[DecodedEvent]] = defaultdict(list)
+    for event in events:
+        if event.agreement_id is not None:
+            grouped[event.agreement_id].append(event)
+    return dict(grouped)
+
+
+__all__ = ["Abi", "History", "collect", "group_by_agreement"]

@@ -1,0 +1,106 @@
+"""Run every check over a collected history and assemble the report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from web3 import Web3
+
+from ledger.audit.checks import (
+    check_code,
+    check_commitments,
+    check_confirmations,
+    check_conservation,
+    check_hash_chain,
+    check_provenance,
+    check_revenue,
+    check_signatures,
+)
+from ledger.audit.collect import Abi, History, collect
+from ledger.audit.model import build_model
+from ledger.audit.report import AuditReport, CheckResult, Finding
+from ledger.deploy import Deployment
+from ledger.errors import AuditError
+from ledger.events.stream import ProgressCallback
+from ledger.evidence import EvidenceCheck
+
+
+def run_audit(
+    *,
+    w3: Web3,
+    deployment: Deployment,
+    abis: Mapping[str, Abi],
+    agreement: str | None = None,
+    evidence: Sequence[EvidenceCheck] = (),
+    on_progress: ProgressCallback | None = None,
+) -> AuditReport:
+    """Audit one agreement (or all) from the chain and the manifest alone."""
+    history = collect(w3=w3, deployment=deployment, abis=abis, on_progress=on_progress)
+    return audit_history(history, agreement=agreement, evidence=evidence)
+
+
+def audit_history(
+    history: History, *, agreement: str | None = None, evidence: Sequence[EvidenceCheck] = ()
+) -> AuditReport:
+    """Every check over an already collected history."""
+    models = {aid: build_model(aid, events) for aid, events in history.by_agreement.items()}
+    agreements = sorted(aid for aid, model in models.items() if model.versions)
+    if agreement is not None:
+        agreement = agreement.lower()
+        if agreement not in models or not models[agreement].versions:
+            raise AuditError(f"agreement {agreement} has no history on this chain.")
+        agreements = [agreement]
+    w3 = history.w3
+    checks: list[CheckResult] = [
+        check_code(w3=w3, deployment=history.deployment, block=history.block)
+    ]
+    grace = int(history.call("Commitments", "GRACE_PERIOD"))
+    summaries = []
+    for aid in agreements:
+        events, model = history.by_agreement[aid], models[aid]
+        chain_check, summary = check_hash_chain(history, aid, events)
+        summaries.append(summary)
+        checks += [
+            chain_check,
+            check_signatures(history, aid, events, model),
+            check_confirmations(history, aid, events, model),
+            check_revenue(history, aid, events, model),
+            check_commitments(history, aid, events, model, grace=grace),
+            check_provenance(aid, events, model),
+        ]
+    checks.append(check_conservation(history, models))
+    checks += [_evidence_check(e) for e in evidence]
+    return AuditReport(
+        chain_id=history.chain_id,
+        block=history.block,
+        block_hash=history.block_hash,
+        contracts={
+            name: {"address": c.address, "runtimeCodeHash": c.runtime_code_hash}
+            for name, c in history.deployment.contracts.items()
+        },
+        agreements=summaries,
+        checks=checks,
+        events=len(history.events),
+        stats={
+            "collectSeconds": round(history.elapsed, 3),
+            "eventsPerSecond": round(len(history.events) / history.elapsed, 1)
+            if history.elapsed
+            else 0.0,
+        },
+    )
+
+
+def _evidence_check(check: EvidenceCheck) -> CheckResult:
+    findings = (
+        ()
+        if check.passed
+        else (
+            Finding(
+                f"evidence {check.outcome}: {check.detail}", expected="0x" + check.commitment.hex()
+            ),
+        )
+    )
+    return CheckResult("evidence", "0x" + check.document_id.hex(), 1, findings)
+
+
+__all__ = ["audit_history", "run_audit"]

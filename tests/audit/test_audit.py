@@ -1,0 +1,260 @@
+"""The auditor on eth-tester: an honest history passes; each tampering is named."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_utils import keccak
+
+from ledger.audit import AuditReport, audit_history, collect, run_audit, to_html, to_markdown
+from ledger.chain import MemoryChain
+from ledger.compiler import CompileResult
+from ledger.deploy import Deployment, deploy_suite
+from ledger.errors import RevertError
+from ledger.revert import ErrorDecoder
+from ledger.suite import PARK_SUITE, ContractSpec
+from tests.conftest import Suite
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
+
+from agreement_helpers import consent_signature, default_params, new_accounts  # noqa: E402
+from module_helpers import (  # noqa: E402
+    AI_ASSISTED,
+    DAY,
+    GRACE,
+    WEIGHTED,
+    open_agreement,
+    pass_proposal,
+    record,
+    record_batch,
+)
+
+ETH = 10**18
+ZERO = "0x" + "00" * 20
+
+
+def _suite(
+    chain: MemoryChain, artifacts: CompileResult, deployment: Deployment, decoder: ErrorDecoder
+) -> Suite:
+    return Suite(
+        chain=chain,
+        artifacts=artifacts,
+        deployment=deployment,
+        decoder=decoder,
+        contracts={n: deployment.contract(chain.w3, artifacts, n) for n in deployment.contracts},
+    )
+
+
+def _abis(suite: Suite) -> dict[str, Any]:
+    return {name: suite.artifacts[name].abi for name in suite.deployment.contracts}
+
+
+def _audit(suite: Suite, **options: Any) -> AuditReport:
+    return run_audit(w3=suite.w3, deployment=suite.deployment, abis=_abis(suite), **options)
+
+
+def _workflow(suite: Suite) -> dict[str, Any]:
+    """Fixed and weighted agreements: records confirmed, one disputed and resolved by vote, an
+    AI-assisted record, deposits and claims, a bonded commitment fulfilled and one breached."""
+    parties = list(suite.accounts[1:4])
+    admin = suite.accounts[0].address
+    suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
+    fixed = open_agreement(suite, parties, fund_share_bps=500)
+    weighted = open_agreement(suite, parties, salt=b"\x09" * 32, revenue_mode=WEIGHTED)
+    contributions, revenue = suite["Contributions"], suite["Revenue"]
+    commitments = suite["Commitments"]
+    for aid in (fixed, weighted):
+        batch = record_batch(
+            suite,
+            aid,
+            parties[0],
+            [
+                record(1, weight=30),
+                record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
+            ],
+        )
+        suite.transact(contributions.functions.confirm(aid, batch.proof(0)), parties[1].address)
+        suite.transact(
+            contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
+            parties[2].address,
+        )
+        call = contributions.functions.resolveDispute(
+            aid, int.from_bytes(batch.leaves[1], "big"), 2, 15
+        )._encode_transaction_data()
+        payload = bytes.fromhex(call[2:])
+        proposal = suite.transact(
+            suite["Governance"].functions.proposeResolveDispute(aid, payload), parties[0].address
+        )
+        pass_proposal(suite, proposal, parties, payload)
+        suite.transact(revenue.functions.deposit(aid, ZERO, 3 * ETH + 7), admin, value=3 * ETH + 7)
+        suite.transact(revenue.functions.claim(aid), parties[0].address)
+    deliverable = keccak(text="deliverable")
+    deadline = suite.chain.timestamp() + 2 * DAY
+    for who in (parties[2], parties[1]):
+        suite.transact(
+            commitments.functions.commit(fixed, 0, keccak(text="catalogue"), deadline, ETH),
+            who.address,
+            value=ETH,
+        )
+    count = int(commitments.functions.commitmentCount().call())
+    suite.transact(
+        commitments.functions.submitDeliverable(fixed, count - 1, deliverable), parties[2].address
+    )
+    suite.transact(
+        commitments.functions.acceptDeliverable(fixed, count - 1, deliverable), parties[0].address
+    )
+    suite.chain.increase_time(2 * DAY + GRACE + 10)
+    suite.transact(commitments.functions.markBreached(fixed, count), admin)
+    suite.transact(revenue.functions.claim(fixed), parties[2].address)
+    return {"fixed": "0x" + fixed.hex(), "weighted": "0x" + weighted.hex(), "parties": parties}
+
+
+@pytest.fixture(scope="module")
+def park(
+    memory_chain: MemoryChain,
+    artifacts: CompileResult,
+    deployment: Deployment,
+    decoder: ErrorDecoder,
+) -> Iterator[tuple[Suite, dict[str, Any]]]:
+    """The honest workflow, run once for the module and removed from the chain afterwards."""
+    before = memory_chain.snapshot()
+    suite = _suite(memory_chain, artifacts, deployment, decoder)
+    yield suite, _workflow(suite)
+    memory_chain.revert(before)
+
+
+def _failed(report: AuditReport) -> dict[str, list[Any]]:
+    return {f"{c.check}:{c.subject}": list(c.findings) for c in report.checks if not c.passed}
+
+
+def test_audit_passes_when_the_history_is_honest(
+    park: tuple[Suite, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suite, flow = park
+    # NOTE: the auditor never opens the SQL index: point the data dir at garbage to prove it.
+    (tmp_path / "index.sqlite").write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("PARK_LEDGER_DATA_DIR", str(tmp_path))
+    report = _audit(suite)
+    assert _failed(report) == {}
+    assert report.passed
+    checks = {c.check for c in report.checks}
+    assert checks >= {
+        "code",
+        "hash-chain",
+        "signatures",
+        "confirmations",
+        "revenue",
+        "commitments",
+        "ai-provenance",
+        "conservation",
+    }
+    subjects = {a.agreement_id for a in report.agreements}
+    assert {flow["fixed"], flow["weighted"]} <= subjects
+    assert all(a.onchain_head == a.recomputed_head for a in report.agreements)
+    body = report.to_json()
+    assert body["result"] == "pass" and body["reportHash"] == report.report_hash()
+    assert "PASS" in to_markdown(report) and "PASS" in to_html(report)
+    one = _audit(suite, agreement=flow["fixed"])
+    assert [a.agreement_id for a in one.agreements] == [flow["fixed"]]
+
+
+def test_audit_names_the_contract_when_the_manifest_points_at_other_code(
+    park: tuple[Suite, dict[str, Any]],
+) -> None:
+    suite, _ = park
+    contracts = dict(suite.deployment.contracts)
+    contracts["Commitments"] = dataclasses.replace(
+        contracts["Commitments"], runtime_code_hash="0x" + "ab" * 32
+    )
+    forged = dataclasses.replace(suite.deployment, contracts=contracts)
+    report = run_audit(w3=suite.w3, deployment=forged, abis=_abis(suite))
+    assert not report.passed
+    findings = _failed(report)["code:suite"]
+    assert "Commitments" in findings[0].message and findings[0].expected == "0x" + "ab" * 32
+
+
+def test_forged_relayed_consent_reverts_when_a_malicious_relayer_injects_it(suite: Suite) -> None:
+    parties = list(suite.accounts[1:3])
+    from module_helpers import register_all
+
+    register_all(suite, [p.address for p in parties])
+    params = default_params(suite, parties)
+    agreements = suite["Agreements"]
+    salt = b"\x05" * 32
+    suite.transact(agreements.functions.propose(params.as_tuple(), salt), parties[0].address)
+    aid = agreements.functions.agreementIdOf(parties[0].address, salt).call()
+    impostor = new_accounts(1, "impostor")[0]
+    signer, nonce, deadline, _ = consent_signature(suite, impostor, aid, params.hash())
+    forged = (
+        parties[1].address,
+        nonce,
+        deadline,
+        consent_signature(suite, impostor, aid, params.hash())[3],
+    )
+    head = agreements.functions.headOf(aid).call()
+    with pytest.raises(RevertError) as caught:
+        suite.transact(
+            agreements.functions.consentBySignatures(aid, [forged]), suite.accounts[5].address
+        )
+    assert caught.value.name == "AgreementInvalidSignature"
+    assert agreements.functions.headOf(aid).call() == head
+    report = _audit(suite, agreement="0x" + bytes(aid).hex())
+    assert report.passed, _failed(report)
+
+
+@pytest.fixture
+def faulty(chain: MemoryChain, artifacts: CompileResult, decoder: ErrorDecoder) -> Suite:
+    """A second suite whose Revenue is the deliberately faulty test-only copy."""
+    spec = tuple(
+        ContractSpec("FaultyRevenue", s.args) if s.name == "Revenue" else s for s in PARK_SUITE
+    )
+    # NOTE: predicted addresses are looked up by name, so alias FaultyRevenue as Revenue.
+    spec = tuple(
+        ContractSpec(
+            s.name,
+            lambda a, d, f=s.args: f({**a, "Revenue": a.get("FaultyRevenue", a.get("Revenue"))}, d),
+        )
+        for s in spec
+    )
+    deployed = deploy_suite(chain.w3, artifacts, deployer=chain.accounts[0].address, suite=spec)
+    contracts = {
+        ("Revenue" if n == "FaultyRevenue" else n): c for n, c in deployed.contracts.items()
+    }
+    deployment = dataclasses.replace(deployed, contracts=contracts)
+    suite = _suite(chain, artifacts, deployment, decoder)
+    suite.contracts["Revenue"] = chain.w3.eth.contract(
+        address=contracts["Revenue"].address, abi=artifacts["FaultyRevenue"].abi
+    )
+    return suite
+
+
+def test_audit_names_broken_conservation_when_revenue_over_credits(faulty: Suite) -> None:
+    parties = list(faulty.accounts[1:4])
+    aid = open_agreement(faulty, parties)
+    faulty.transact(
+        faulty["Revenue"].functions.deposit(aid, ZERO, ETH), parties[0].address, value=ETH
+    )
+    report = audit_history(collect(w3=faulty.w3, deployment=faulty.deployment, abis=_abis(faulty)))
+    failed = _failed(report)
+    assert "conservation:suite" in failed
+    assert f"revenue:0x{aid.hex()}" in failed
+    assert report.checks[0].passed  # the manifest matches the (faulty) code it deployed
+
+
+def test_audit_names_the_block_when_the_head_advances_without_an_event(faulty: Suite) -> None:
+    parties = list(faulty.accounts[1:4])
+    aid = open_agreement(faulty, parties)
+    receipt = faulty.transact(faulty["Revenue"].functions.journalQuietly(aid), parties[0].address)
+    faulty.transact(faulty["Revenue"].functions.setPayoutAddress(aid, ZERO), parties[1].address)
+    report = audit_history(
+        collect(w3=faulty.w3, deployment=faulty.deployment, abis=_abis(faulty)),
+        agreement="0x" + aid.hex(),
+    )
+    findings = _failed(report)[f"hash-chain:0x{aid.hex()}"]
+    assert findings[0].block == receipt["blockNumber"]
+    assert "no event" in findings[0].message
