@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from api.problems import install_problem_handlers
-from api.routes import auth, health
+from api.routes import (
+    agreements,
+    auth,
+    commitments,
+    contributions,
+    health,
+    participants,
+    proposals,
+    revenue,
+)
 from api.settings import ApiSettings
 from ledger.auth import SignInService, load_or_create_signing_key
+from ledger.queries import IndexQueries
 from ledger.runtime import ParkRuntime
+from ledger.services import ParkServices
 
 DESCRIPTION = """
 Park Ledger records the multi-party agreements of a creative-industry park's members, their
@@ -22,17 +36,40 @@ contributions, revenue splits and responsibility commitments on an EVM chain.
 """
 
 
-def create_app(runtime: ParkRuntime, settings: ApiSettings | None = None) -> FastAPI:
-    """The app serving `runtime`; the caller owns the runtime's lifetime."""
+def create_app(
+    runtime: ParkRuntime,
+    settings: ApiSettings | None = None,
+    services: ParkServices | None = None,
+) -> FastAPI:
+    """The app serving `runtime`; the caller owns the runtime's and the services' lifetime.
+
+    Without `services` the app opens them on the runtime's data directory, runs them in the
+    background while it serves, and closes them at shutdown.
+    """
     settings = settings or ApiSettings()
     signing_key = load_or_create_signing_key(runtime.data_dir / "api-signing-key.pem")
+    owned = services is None
+    services = services or ParkServices(runtime=runtime)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if owned:
+            services.start()
+        try:
+            yield
+        finally:
+            if owned:
+                services.close()
 
     app = FastAPI(
         title="Park Ledger API",
         version="0.1.0",
         description=DESCRIPTION,
+        lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.services = services
+    app.state.queries = IndexQueries(services.engine)
     app.state.signin = SignInService(
         domain=settings.domain,
         uri=settings.public_url,
@@ -43,6 +80,8 @@ def create_app(runtime: ParkRuntime, settings: ApiSettings | None = None) -> Fas
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
+    for resource in (participants, agreements, contributions, revenue, commitments, proposals):
+        app.include_router(resource.router)
     # NOTE: added last = outermost: the request id wraps everything, then limits apply.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

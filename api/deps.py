@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ledger.auth import AuthenticationError, Principal, SignInService
+from ledger.queries import MAX_LIMIT, IndexQueries, TimeRange
 from ledger.runtime import ParkRuntime
+from ledger.services import ParkServices
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token")
 
@@ -48,3 +51,72 @@ RuntimeDep = Annotated[ParkRuntime, Depends(get_runtime)]
 SignInDep = Annotated[SignInService, Depends(get_signin)]
 OptionalPrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
+
+
+def get_services(request: Request) -> ParkServices:
+    """The runtime's indexer and relayer."""
+    services: ParkServices = request.app.state.services
+    return services
+
+
+def get_queries(request: Request) -> IndexQueries:
+    """The read side over the index."""
+    queries: IndexQueries = request.app.state.queries
+    return queries
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading: an anonymous caller, a signed-in participant, or an auditor."""
+
+    principal: Principal | None
+    auditor: bool
+
+    @property
+    def address(self) -> str | None:
+        """The caller's address, None when anonymous."""
+        return None if self.principal is None else self.principal.address
+
+
+def get_viewer(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+    queries: Annotated[IndexQueries, Depends(get_queries)],
+) -> Viewer:
+    """The caller and whether the registry made it an auditor (one index query per request)."""
+    auditor = principal is not None and queries.is_auditor(principal.address)
+    return Viewer(principal=principal, auditor=auditor)
+
+
+ServicesDep = Annotated[ParkServices, Depends(get_services)]
+QueriesDep = Annotated[IndexQueries, Depends(get_queries)]
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """Where a page starts and how long it is."""
+
+    cursor: str | None
+    limit: int
+
+
+def page_params(
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")] = 50,
+) -> PageParams:
+    """The `cursor` and `limit` query parameters of every list."""
+    return PageParams(cursor=cursor, limit=limit)
+
+
+def time_range(
+    since: Annotated[int | None, Query(ge=0, description="unix seconds, inclusive")] = None,
+    until: Annotated[int | None, Query(ge=0, description="unix seconds, inclusive")] = None,
+) -> TimeRange:
+    """The `since`/`until` query parameters of lists filterable by time."""
+    return TimeRange(since=since, until=until)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+TimeRangeDep = Annotated[TimeRange, Depends(time_range)]

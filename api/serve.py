@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -11,6 +14,7 @@ import uvicorn
 from api.app import create_app
 from api.settings import ApiSettings
 from ledger.runtime import ParkRuntime
+from ledger.services import ParkServices
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +48,28 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = ApiSettings(**overrides)
     if "port" in overrides and "public_url" not in overrides:
         settings.public_url = f"http://{settings.host}:{settings.port}"
-    with ParkRuntime.start(
-        chain_kind=settings.chain, rpc=settings.rpc, anvil_port=settings.anvil_port
-    ) as runtime:
-        app = create_app(runtime, settings)
+    with ExitStack() as stack:
+        runtime = stack.enter_context(
+            ParkRuntime.start(
+                chain_kind=settings.chain, rpc=settings.rpc, anvil_port=settings.anvil_port
+            )
+        )
+        # NOTE: the in-process chain starts from genesis every time, so its index and outbox
+        # must too: they live in a scratch directory removed at exit.
+        ephemeral = settings.chain == "memory" and not settings.rpc
+        state_dir = (
+            Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="park-ledger-")))
+            if ephemeral
+            else None
+        )
+        services = stack.enter_context(
+            ParkServices(runtime=runtime, state_dir=state_dir, index_url=settings.index_url)
+        )
+        services.start()
+        app = create_app(runtime, settings, services)
         node = getattr(runtime.chain, "url", "in-process chain")
         print(f"Park Ledger API on {settings.public_url}  (docs: {settings.public_url}/docs)")
         print(f"chain {runtime.deployment.chain_id} at {node}", flush=True)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
-    print("stopped: node state saved")
+    print("stopped: outbox flushed, indexer and relayer stopped, node state saved")
     return 0

@@ -16,6 +16,7 @@ class ApiSettings(BaseSettings):
     port: int = 8000
     chain: Literal["anvil", "memory"] = "anvil"
     rpc: str | None = None
+    index_url: str | None = None
     anvil_port: int = 8545
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_s: int = 900

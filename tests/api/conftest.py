@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +20,13 @@ from ledger.compiler import CompileResult
 from ledger.deploy import Deployment
 from ledger.revert import ErrorDecoder
 from ledger.runtime import ParkRuntime
+from ledger.services import ParkServices
 
 BASE_URL = "http://testserver"
+
+# NOTE: the contract tests' helpers (agreements ready to use, records and proofs) set up the
+# chain as a party would, directly; the API is then exercised over HTTP.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 
 
 @pytest.fixture
@@ -30,23 +36,36 @@ def api_settings() -> ApiSettings:
 
 
 @pytest.fixture
-def app(
+def runtime(
     chain: MemoryChain,
     artifacts: CompileResult,
     deployment: Deployment,
     decoder: ErrorDecoder,
     tmp_path: Path,
-    api_settings: ApiSettings,
-) -> FastAPI:
-    """The application serving the session chain (snapshot-isolated per test)."""
-    runtime = ParkRuntime(
+) -> ParkRuntime:
+    """The session chain and suite (snapshot-isolated per test) with a fresh data directory."""
+    return ParkRuntime(
         chain=chain,
         artifacts=artifacts,
         deployment=deployment,
         decoder=decoder,
         data_dir=tmp_path,
     )
-    return create_app(runtime, api_settings)
+
+
+@pytest.fixture
+def services(runtime: ParkRuntime) -> Iterator[ParkServices]:
+    """Indexer and relayer driven synchronously by the test (`services.sync()`), never in the
+    background, so every read is deterministic."""
+    with ParkServices(runtime=runtime) as opened:
+        opened.sync()
+        yield opened
+
+
+@pytest.fixture
+def app(runtime: ParkRuntime, services: ParkServices, api_settings: ApiSettings) -> FastAPI:
+    """The application serving the session chain through the test's services."""
+    return create_app(runtime, api_settings, services)
 
 
 @pytest.fixture

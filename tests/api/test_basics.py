@@ -61,8 +61,11 @@ def test_unknown_route_is_a_404_problem(client: TestClient) -> None:
 
 
 def test_oversized_body_is_refused_with_413(app: FastAPI) -> None:
-    runtime = app.state.runtime
-    small = create_app(runtime, ApiSettings(public_url=BASE_URL, max_body_bytes=100))
+    small = create_app(
+        app.state.runtime,
+        ApiSettings(public_url=BASE_URL, max_body_bytes=100),
+        app.state.services,
+    )
     with TestClient(small, base_url=BASE_URL) as client:
         response = client.post("/auth/challenge", content=b"{" + b" " * 200 + b"}")
     assert response.status_code == 413
@@ -70,9 +73,10 @@ def test_oversized_body_is_refused_with_413(app: FastAPI) -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after(app: FastAPI) -> None:
-    runtime = app.state.runtime
     limited = create_app(
-        runtime, ApiSettings(public_url=BASE_URL, rate_limit_per_minute=60, rate_limit_burst=3)
+        app.state.runtime,
+        ApiSettings(public_url=BASE_URL, rate_limit_per_minute=60, rate_limit_burst=3),
+        app.state.services,
     )
     with TestClient(limited, base_url=BASE_URL) as client:
         statuses = [client.get("/auth/me").status_code for _ in range(4)]

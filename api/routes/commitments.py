@@ -1,0 +1,45 @@
+"""Responsibility commitments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+
+from api.deps import PageDep, QueriesDep, TimeRangeDep
+from api.etag import etag_response
+from api.problems import problem_responses
+from api.routes.params import AddressFilter, AgreementFilter, NameFilter, sort_query
+from api.schemas import CommitmentPage
+
+router = APIRouter(prefix="/commitments", tags=["commitments"])
+
+
+@router.get(
+    "",
+    summary="List commitments",
+    response_model=CommitmentPage,
+    responses=problem_responses(422, 429),
+)
+def list_commitments(
+    *,
+    request: Request,
+    queries: QueriesDep,
+    page: PageDep,
+    deadline: TimeRangeDep,
+    agreement_id: AgreementFilter = None,
+    committer: AddressFilter = None,
+    status: NameFilter = None,
+    sort: Annotated[str, sort_query("deadline", "made")] = "deadline",
+) -> Response:
+    """Commitments filterable by agreement, committer, status and deadline (`since`/`until`)."""
+    result = queries.commitments(
+        agreement_id=agreement_id,
+        committer=committer,
+        status=status,
+        deadline=deadline,
+        sort=sort,
+        cursor=page.cursor,
+        limit=page.limit,
+    )
+    return etag_response(request, CommitmentPage, result)

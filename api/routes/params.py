@@ -1,0 +1,32 @@
+"""Path and query parameter types shared by the routers (validated before any handler runs)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
+HASH_PATTERN = r"^0x[0-9a-fA-F]{64}$"
+EXAMPLE_AGREEMENT = "0x6f1c1bd7e3b5f2a1f5a0e3c7d9b1a2c3d4e5f60718293a4b5c6d7e8f90a1b2c3"
+EXAMPLE_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+
+AgreementIdPath = Annotated[
+    str, Path(pattern=HASH_PATTERN, description="agreement id", examples=[EXAMPLE_AGREEMENT])
+]
+AddressPath = Annotated[str, Path(pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS])]
+HashPath = Annotated[str, Path(pattern=HASH_PATTERN)]
+AgreementFilter = Annotated[
+    str | None, Query(pattern=HASH_PATTERN, description="only this agreement's rows")
+]
+AddressFilter = Annotated[str | None, Query(pattern=ADDRESS_PATTERN)]
+NameFilter = Annotated[str | None, Query(max_length=32, pattern=r"^[A-Za-z]+$")]
+
+
+def sort_query(*options: str) -> object:
+    """A `sort` query parameter accepting `options`, each optionally prefixed with `-`."""
+    alternatives = "|".join(options)
+    return Query(
+        pattern=rf"^-?({alternatives})$",
+        description=f"one of {', '.join(options)}; prefix `-` for descending",
+    )

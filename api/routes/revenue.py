@@ -1,0 +1,75 @@
+"""Revenue: deposits, claims and balances."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from api.deps import PageDep, QueriesDep
+from api.etag import etag_response
+from api.problems import problem_responses
+from api.routes.params import AddressFilter, AgreementFilter
+from api.schemas import BalanceRead, ClaimPage, DepositPage
+
+router = APIRouter(prefix="/revenue", tags=["revenue"])
+
+
+class BalanceList(BaseModel):
+    """Balances matching the filters."""
+
+    items: list[BalanceRead] = Field(description="one row per (agreement, account)")  # type: ignore[valid-type]
+
+
+@router.get(
+    "/deposits",
+    summary="List an agreement's deposits",
+    response_model=DepositPage,
+    responses=problem_responses(422, 429),
+)
+def list_deposits(
+    *, request: Request, queries: QueriesDep, page: PageDep, agreement_id: AgreementFilter
+) -> Response:
+    """Deposits and allocation points of one agreement, oldest first."""
+    if agreement_id is None:
+        return etag_response(request, DepositPage, {"items": [], "next_cursor": None})
+    result = queries.deposits(agreement_id=agreement_id, cursor=page.cursor, limit=page.limit)
+    return etag_response(request, DepositPage, result)
+
+
+@router.get(
+    "/claims",
+    summary="List claims",
+    response_model=ClaimPage,
+    responses=problem_responses(422, 429),
+)
+def list_claims(
+    *,
+    request: Request,
+    queries: QueriesDep,
+    page: PageDep,
+    agreement_id: AgreementFilter = None,
+    account: AddressFilter = None,
+) -> Response:
+    """Claims of an agreement and/or an account, oldest first."""
+    result = queries.claims(
+        agreement_id=agreement_id, account=account, cursor=page.cursor, limit=page.limit
+    )
+    return etag_response(request, ClaimPage, result)
+
+
+@router.get(
+    "/balances",
+    summary="Claimed and claimable amounts",
+    response_model=BalanceList,
+    responses=problem_responses(422, 429),
+)
+def list_balances(
+    *,
+    request: Request,
+    queries: QueriesDep,
+    agreement_id: AgreementFilter = None,
+    account: AddressFilter = None,
+) -> Response:
+    """Per (agreement, account): claimed so far and claimable now; give at least one filter."""
+    items = queries.balances(agreement_id=agreement_id, account=account)
+    return etag_response(request, BalanceList, {"items": items})

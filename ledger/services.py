@@ -1,0 +1,139 @@
+"""The background services of a running ledger: the event indexer and the relayer outbox.
+
+`ParkServices` owns both for one `ParkRuntime`: the index (SQLite file in the state directory
+by default, or any SQLAlchemy URL) and the relayer (outbox SQLite in the state directory, sending
+from one relayer account). `sync()` drives both once, synchronously (tests, scripts); `start()`
+repeats it in a background thread; `close()` stops the thread after its current round, sends
+what is still queued once more, and closes the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from ledger.errors import ChainUnavailableError, ConfigurationError, LedgerError
+from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
+from ledger.relayer import Relayer, RelayerConfig
+from ledger.runtime import ParkRuntime
+
+log = logging.getLogger(__name__)
+
+RELAYER_KEY_ENV = "PARK_LEDGER_RELAYER_KEY"
+INDEX_FILE = "index.sqlite"
+OUTBOX_FILE = "outbox.sqlite3"
+POLL_S = 0.5
+BACKOFF_S = 2.0
+
+
+def relayer_account(runtime: ParkRuntime) -> LocalAccount:
+    """The account the relayer sends from: `PARK_LEDGER_RELAYER_KEY`, else the last funded dev
+    account of a local chain (so it never shares nonces with the deployer, accounts[0])."""
+    key = os.environ.get(RELAYER_KEY_ENV)
+    if key:
+        account: LocalAccount = Account.from_key(key)
+        return account
+    if len(runtime.chain.accounts) > 1:
+        return runtime.chain.accounts[-1]
+    raise ConfigurationError(
+        f"no relayer account: set {RELAYER_KEY_ENV} to the private key of a funded account."
+    )
+
+
+class ParkServices:
+    """The indexer and the relayer of one runtime, driven synchronously or in the background."""
+
+    def __init__(
+        self,
+        *,
+        runtime: ParkRuntime,
+        state_dir: Path | None = None,
+        index_url: str | None = None,
+        account: LocalAccount | None = None,
+        relayer_config: RelayerConfig | None = None,
+        confirmations: int = 0,
+    ) -> None:
+        self.runtime = runtime
+        state_dir = state_dir or runtime.data_dir
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = create_index_engine(index_url or f"sqlite:///{state_dir / INDEX_FILE}")
+        self.indexer = Indexer(
+            w3=runtime.w3,
+            engine=self.engine,
+            config=IndexerConfig.for_deployment(
+                runtime.deployment, runtime.artifacts, confirmations=confirmations
+            ),
+            projectors=park_projectors(revenue=runtime.contract("Revenue")),
+        )
+        self.relayer = Relayer(
+            outbox=state_dir / OUTBOX_FILE,
+            w3=runtime.w3,
+            accounts=[account or relayer_account(runtime)],
+            decoder=runtime.decoder,
+            config=relayer_config,
+        )
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._round = threading.Lock()
+
+    def sync(self) -> None:
+        """Send what is queued, then index up to the head: afterwards reads reflect the chain."""
+        # NOTE: one round at a time, relayer then indexer, in one thread: the in-process
+        # chain (eth-tester) is not thread-safe, and what was just mined is indexed at once.
+        with self._round:
+            self.relayer.process_once()
+            self.indexer.sync()
+
+    def start(self) -> None:
+        """Repeat `sync()` in a background thread until `close()`."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="park-ledger-services", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop the thread after its current round, flush the outbox once more, close it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+        try:
+            self.relayer.process_once()
+        except LedgerError as err:
+            # NOTE: whatever could not be sent stays queued in the durable outbox and goes
+            # out at the next start; nothing is lost by stopping now.
+            log.warning("outbox not flushed at shutdown: %s", err)
+        self.relayer.close()
+        self.engine.dispose()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            delay = POLL_S
+            try:
+                self.sync()
+            except ChainUnavailableError as err:
+                log.warning("%s", err)
+                delay = BACKOFF_S
+            except Exception:
+                # NOTE: the round must not kill the thread: every outbox step and index chunk
+                # is one transaction, so the next round resumes from a consistent state.
+                log.exception("background round failed")
+                delay = BACKOFF_S
+            self._stop.wait(delay)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
