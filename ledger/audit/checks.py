@@ -15,8 +15,8 @@ from typing import Any
 
 from eth_abi import encode
 from eth_hash.auto import keccak
-from eth_keys import keys
 from eth_keys.exceptions import BadSignature
+from eth_keys.main import KeyAPI
 from web3 import Web3
 
 from ledger.audit.collect import History
@@ -138,7 +138,16 @@ def check_hash_chain(
     summary = AgreementSummary(agreement, _hex(onchain), _hex(head), len(journaled))
     findings: tuple[Finding, ...] = ()
     if onchain != head:
-        findings = (_first_divergence(history, agreement, journaled, heads, onchain, head),)
+        findings = (
+            _first_divergence(
+                history,
+                agreement=agreement,
+                journaled=journaled,
+                heads=heads,
+                onchain=onchain,
+                recomputed=head,
+            ),
+        )
     return CheckResult("hash-chain", agreement, len(journaled), findings), summary
 
 
@@ -153,16 +162,14 @@ def _recomputed_at(heads: Sequence[tuple[int, bytes]], block: int) -> bytes:
 
 def _first_divergence(
     history: History,
+    *,
     agreement: str,
     journaled: Sequence[DecodedEvent],
     heads: Sequence[tuple[int, bytes]],
     onchain: bytes,
     recomputed: bytes,
 ) -> Finding:
-    start = min(
-        [journaled[0].block_number] if journaled else [history.block],
-    )
-    start = min(start, min(c.block for c in history.deployment.contracts.values()))
+    start = min(c.block for c in history.deployment.contracts.values())
     low, high = start, history.block  # invariant: heads agree before `low`, differ at `high`
 
     def differs(block: int) -> bool:
@@ -225,7 +232,7 @@ def recover(digest: bytes, signature: bytes) -> str | None:
     if s > SECP256K1_HALF_N:
         return None
     try:
-        key = keys.Signature(vrs=(signature[64] - 27, r, s)).recover_public_key_from_msg_hash(
+        key = KeyAPI.Signature(vrs=(signature[64] - 27, r, s)).recover_public_key_from_msg_hash(
             digest
         )
     except (BadSignature, ValueError):
@@ -258,7 +265,7 @@ class _SignatureContext:
             magic = wallet.functions.isValidSignature(digest, signature).call(
                 block_identifier=self.history.block
             )
-        except Exception:  # noqa: BLE001 — a wallet that reverts does not accept the signature
+        except Exception:
             return False
         return bytes(magic) == ERC1271_MAGIC
 

@@ -22,8 +22,8 @@ from tests.conftest import Suite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 
-from agreement_helpers import consent_signature, default_params, new_accounts  # noqa: E402
-from module_helpers import (  # noqa: E402
+from agreement_helpers import consent_signature, default_params, new_accounts
+from module_helpers import (
     AI_ASSISTED,
     DAY,
     GRACE,
@@ -32,6 +32,7 @@ from module_helpers import (  # noqa: E402
     pass_proposal,
     record,
     record_batch,
+    register_all,
 )
 
 ETH = 10**18
@@ -157,8 +158,10 @@ def test_audit_passes_when_the_history_is_honest(
     assert {flow["fixed"], flow["weighted"]} <= subjects
     assert all(a.onchain_head == a.recomputed_head for a in report.agreements)
     body = report.to_json()
-    assert body["result"] == "pass" and body["reportHash"] == report.report_hash()
-    assert "PASS" in to_markdown(report) and "PASS" in to_html(report)
+    assert body["result"] == "pass"
+    assert body["reportHash"] == report.report_hash()
+    assert "PASS" in to_markdown(report)
+    assert "PASS" in to_html(report)
     one = _audit(suite, agreement=flow["fixed"])
     assert [a.agreement_id for a in one.agreements] == [flow["fixed"]]
 
@@ -175,13 +178,12 @@ def test_audit_names_the_contract_when_the_manifest_points_at_other_code(
     report = run_audit(w3=suite.w3, deployment=forged, abis=_abis(suite))
     assert not report.passed
     findings = _failed(report)["code:suite"]
-    assert "Commitments" in findings[0].message and findings[0].expected == "0x" + "ab" * 32
+    assert "Commitments" in findings[0].message
+    assert findings[0].expected == "0x" + "ab" * 32
 
 
 def test_forged_relayed_consent_reverts_when_a_malicious_relayer_injects_it(suite: Suite) -> None:
     parties = list(suite.accounts[1:3])
-    from module_helpers import register_all
-
     register_all(suite, [p.address for p in parties])
     params = default_params(suite, parties)
     agreements = suite["Agreements"]
@@ -189,7 +191,7 @@ def test_forged_relayed_consent_reverts_when_a_malicious_relayer_injects_it(suit
     suite.transact(agreements.functions.propose(params.as_tuple(), salt), parties[0].address)
     aid = agreements.functions.agreementIdOf(parties[0].address, salt).call()
     impostor = new_accounts(1, "impostor")[0]
-    signer, nonce, deadline, _ = consent_signature(suite, impostor, aid, params.hash())
+    _, nonce, deadline, _ = consent_signature(suite, impostor, aid, params.hash())
     forged = (
         parties[1].address,
         nonce,
