@@ -89,6 +89,13 @@ def memory_context(*, accounts: int = 80) -> BenchContext:
     chain = MemoryChain(accounts=accounts)
     artifacts = compile_project(extra_dirs=[FIXTURE_CONTRACTS])
     deployment = deploy_suite(chain.w3, artifacts, deployer=chain.accounts[0].address)
+    return context_for(chain=chain, artifacts=artifacts, deployment=deployment)
+
+
+def context_for(
+    *, chain: ChainBackend, artifacts: CompileResult, deployment: Deployment
+) -> BenchContext:
+    """A context over a suite already deployed on `chain` (e.g. the tests' session chain)."""
     return BenchContext(
         chain=chain,
         artifacts=artifacts,

@@ -1,0 +1,89 @@
+"""Smoke test of the benchmarks: every peer scenario runs on a tiny size beside ours, and the
+report writer turns the entries into its sections and plots. The benchmarks themselves run
+only in `make gas` / `make bench`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench import gas_contributions, run
+from bench.context import context_for
+from bench.peers import eas, payment_splitter, safe
+from ledger.chain import MemoryChain
+from ledger.compiler import CompileResult
+from ledger.deploy import Deployment
+
+
+@pytest.fixture(scope="module")
+def entries(
+    memory_chain: MemoryChain, artifacts: CompileResult, deployment: Deployment
+) -> Iterator[dict[str, int]]:
+    """Ours (contributions) and every peer at size 2, measured on the session chain."""
+    state = memory_chain.snapshot()
+    ctx = context_for(chain=memory_chain, artifacts=artifacts, deployment=deployment)
+    measured = gas_contributions.measure(ctx)
+    measured |= eas.measure(ctx, batch_sizes=(2,))
+    measured |= payment_splitter.measure(ctx, party_counts=(2,))
+    measured |= safe.measure(ctx, signer_counts=(2,))
+    yield measured
+    memory_chain.revert(state)
+
+
+def test_peer_scenarios_report_every_entry_when_run_on_a_tiny_size(
+    entries: dict[str, int],
+) -> None:
+    peers = {key: gas for key, gas in entries.items() if key.startswith("peers.")}
+    assert set(peers) == {
+        "peers.eas.deploy.schema_registry",
+        "peers.eas.deploy.eas",
+        "peers.eas.register_schema",
+        "peers.eas.attest",
+        "peers.eas.multi_attest.1",
+        "peers.eas.multi_attest.2",
+        "peers.eas.multi_attest.2.per_record",
+        "peers.payment_splitter.deploy.parties_2",
+        "peers.payment_splitter.receive.parties_2",
+        "peers.payment_splitter.release.first.parties_2",
+        "peers.payment_splitter.release.parties_2",
+        "peers.safe.create.owners_2",
+        "peers.safe.exec.signatures_2",
+    }
+    # a plain ETH transfer costs 21,000: every peer action did real work on chain
+    assert min(peers.values()) > 21_000
+
+
+def test_report_writes_machine_goals_ratios_and_plots_when_given_ours_and_peers(
+    entries: dict[str, int], tmp_path: Path
+) -> None:
+    snapshot = tmp_path / "gas-snapshot.json"
+    snapshot.write_text(json.dumps(entries))
+    out = tmp_path / "RESULTS.md"
+
+    assert run.main(["--snapshot", str(snapshot), "--out", str(out)]) == 0
+
+    report = out.read_text()
+    for title in (
+        "## Machine",
+        "## Gas against the goals",
+        "## Gas against the peers",
+        "## Gas against the number of parties",
+        "## Every gas entry",
+    ):
+        assert title in report
+    assert "| solc (solc-js) | 0.8.37 |" in report
+    assert "`contributions.record.single` vs `peers.eas.attest`" in report
+    assert "| `contributions.record.single` |" in report
+    for name in ("gas-vs-parties-agreement.png", "gas-per-record.png"):
+        assert (tmp_path / "plots" / name).read_bytes().startswith(b"\x89PNG")
+        assert f"(plots/{name})" in report
+
+
+def test_report_run_fails_when_the_snapshot_is_missing(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+
+    assert run.main(["--snapshot", str(tmp_path / "none.json"), "--out", str(out)]) == 1
+    assert not out.exists()
