@@ -11,15 +11,31 @@ from typing import Any
 from eth_abi import decode, encode
 from eth_utils import function_signature_to_4byte_selector
 
+from ledger import signing
 from ledger import validation as v
-from ledger.errors import ValidationError
+from ledger.client import Ledger, SignedRecords
+from ledger.errors import (
+    IntentConflictError,
+    NonceMismatchError,
+    NotAPartyError,
+    SignatureExpiredError,
+    ValidationError,
+)
 from ledger.relayer.models import Call, Intent, OutboxEntry
 from ledger.structs import (
     CONSENT_SIGNATURE_ABI,
     CONTRIBUTION_ABI,
+    MAX_BATCH,
+    MAX_WEIGHT,
     VOTE_SIGNATURE_ABI,
+    ZERO_ADDRESS,
+    ZERO_HASH,
+    AgreementStatus,
+    AiProvenance,
     ConsentSignature,
     Contribution,
+    ProposalKind,
+    ProposalStatus,
     VoteSignature,
 )
 
@@ -67,28 +83,19 @@ def encode_vote(*, governance: str, proposal_id: int, vote: VoteSignature) -> In
     )
 
 
-def encode_record(
-    *,
-    contributions: str,
-    agreement_id: bytes | str,
-    contributor: str,
-    records: Sequence[Contribution],
-    nonce: int,
-    deadline: int,
-    signature: bytes,
-) -> Intent:
+def encode_record(*, contributions: str, signed: SignedRecords) -> Intent:
     """`recordBySignature(...)` of one signed batch.
 
     NOTE: no batch key: the contract takes one contributor's signed batch per call, so two
     signed batches cannot share a transaction (a contributor batches by signing more records).
     """
     args = [
-        v.bytes32(agreement_id, field="agreement_id"),
-        v.address(contributor, field="contributor"),
-        [r.as_abi() for r in records],
-        v.integer(nonce, field="nonce"),
-        v.integer(deadline, field="deadline"),
-        bytes(signature),
+        signed.agreement_id,
+        signed.contributor,
+        [r.as_abi() for r in signed.records],
+        signed.nonce,
+        signed.deadline,
+        signed.signature,
     ]
     return Intent(
         kind=RECORD_KIND,
@@ -132,3 +139,115 @@ def batch_votes(entries: Sequence[OutboxEntry]) -> Call:
 
 BATCHERS = {CONSENT_KIND: batch_consents, VOTE_KIND: batch_votes}
 """Batchers by intent kind, for `Relayer(batchers=BATCHERS)` or `register_batcher`."""
+
+
+# -- pre-flight checks -------------------------------------------------------------------
+# NOTE: each check reads the chain once per rule, in the order the contract applies them, and
+# raises the typed LedgerError the API maps to a status (400 signature, 403 right, 404 unknown,
+# 409 state/nonce); a check that passes means the call would succeed if sent now.
+
+
+def _check_deadline(ledger: Ledger, deadline: int) -> None:
+    if deadline < ledger.timestamp():
+        raise SignatureExpiredError(f"the signature expired at {deadline}")
+
+
+def _check_nonce(ledger: Ledger, agreement_id: bytes, signer: str, nonce: int) -> None:
+    current = ledger.agreements.nonce(agreement_id, signer)
+    if nonce != current:
+        raise NonceMismatchError(f"{signer} signed nonce {nonce}; its current nonce is {current}")
+
+
+def check_consent(ledger: Ledger, *, agreement_id: bytes | str, consent: ConsentSignature) -> None:
+    """Raise unless `consent` would be accepted by `consentBySignatures` now."""
+    aid = v.bytes32(agreement_id, field="agreement_id")
+    terms = ledger.agreements.terms(aid)
+    if terms.status is not AgreementStatus.PROPOSED:
+        raise IntentConflictError(f"the agreement is {terms.status.name.lower()}, not proposed")
+    _check_deadline(ledger, consent.deadline)
+    typed = signing.consent_typed_data(
+        chain_id=ledger.chain_id,
+        agreements=ledger.agreements.address,
+        agreement_id=aid,
+        version=terms.version,
+        params_hash=terms.params_hash,
+        nonce=consent.nonce,
+        deadline=consent.deadline,
+    )
+    signing.verify(typed, consent.signature, signer=consent.signer, w3=ledger.w3)
+    if ledger.agreements.party(aid, consent.signer) is None:
+        raise NotAPartyError(f"{consent.signer} is not a party of the agreement")
+    if ledger.agreements.consent_version(aid, consent.signer) == terms.version:
+        raise IntentConflictError(f"{consent.signer} already consented to v{terms.version}")
+    _check_nonce(ledger, aid, consent.signer, consent.nonce)
+
+
+def check_vote(ledger: Ledger, *, proposal_id: int, vote: VoteSignature) -> None:
+    """Raise unless `vote` would be accepted by `voteBySignatures` now."""
+    proposal = ledger.governance.proposal(proposal_id)
+    if proposal.status is not ProposalStatus.VOTING or ledger.timestamp() >= proposal.vote_end:
+        raise IntentConflictError(f"proposal {proposal_id} is not open for votes")
+    _check_deadline(ledger, vote.deadline)
+    typed = signing.vote_typed_data(
+        chain_id=ledger.chain_id,
+        governance=ledger.governance.address,
+        agreement_id=proposal.agreement_id,
+        proposal_id=proposal.proposal_id,
+        support=vote.support,
+        nonce=vote.nonce,
+        deadline=vote.deadline,
+    )
+    signing.verify(typed, vote.signature, signer=vote.voter, w3=ledger.w3)
+    is_joiner = proposal.kind is ProposalKind.ADD_PARTY and proposal.target == vote.voter
+    party = ledger.agreements.party(proposal.agreement_id, vote.voter)
+    if is_joiner:
+        if proposal.joiner_answer:
+            raise IntentConflictError(f"{vote.voter} already answered proposal {proposal_id}")
+    elif party is None or (
+        proposal.kind is ProposalKind.REMOVE_PARTY and proposal.target == vote.voter
+    ):
+        raise NotAPartyError(f"{vote.voter} may not vote on proposal {proposal_id}")
+    elif proposal.voted_mask >> party.index & 1:
+        raise IntentConflictError(f"{vote.voter} already voted on proposal {proposal_id}")
+    _check_nonce(ledger, proposal.agreement_id, vote.voter, vote.nonce)
+
+
+def check_records(ledger: Ledger, *, signed: SignedRecords) -> None:
+    """Raise unless the signed batch would be accepted by `recordBySignature` now."""
+    aid = signed.agreement_id
+    status = ledger.agreements.status(aid)
+    if status is not AgreementStatus.ACTIVE:
+        raise IntentConflictError(f"the agreement is {status.name.lower()}, not active")
+    _check_deadline(ledger, signed.deadline)
+    typed = signing.record_typed_data(
+        chain_id=ledger.chain_id,
+        contributions=ledger.contributions.address,
+        agreement_id=aid,
+        contributor=signed.contributor,
+        records=signed.records,
+        nonce=signed.nonce,
+        deadline=signed.deadline,
+    )
+    signing.verify(typed, signed.signature, signer=signed.contributor, w3=ledger.w3)
+    if ledger.agreements.party(aid, signed.contributor) is None:
+        raise NotAPartyError(f"{signed.contributor} is not a party of the agreement")
+    _check_record_rules(ledger, aid, signed.records)
+    _check_nonce(ledger, aid, signed.contributor, signed.nonce)
+
+
+def _check_record_rules(ledger: Ledger, aid: bytes, records: Sequence[Contribution]) -> None:
+    """The per-record rules Contributions enforces (docs/contributions.md)."""
+    if not 0 < len(records) <= MAX_BATCH:
+        raise ValidationError(f"records: 1 to {MAX_BATCH} records per batch")
+    for index, record in enumerate(records):
+        if not 0 < record.weight <= MAX_WEIGHT:
+            raise ValidationError(f"records[{index}].weight: 1 to {MAX_WEIGHT}")
+        if record.evidence_hash == ZERO_HASH:
+            raise ValidationError(f"records[{index}].evidence_hash: must not be zero")
+        ai = record.provenance is not AiProvenance.NONE
+        if ai != (record.accountable != ZERO_ADDRESS):
+            raise ValidationError(
+                f"records[{index}].accountable: required exactly when AI took part"
+            )
+        if ai and ledger.agreements.party(aid, record.accountable) is None:
+            raise ValidationError(f"records[{index}].accountable: not a party")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from eth_utils import keccak
 
+from ledger.client import SignedRecords
 from ledger.intents import (
     BATCHERS,
     CONSENT_KIND,
@@ -41,12 +42,9 @@ def test_encoders_produce_the_abi_calldata_when_compared_with_web3(suite: Suite)
         RECORD_KIND: (
             encode_record(
                 contributions=suite["Contributions"].address,
-                agreement_id=agreement,
-                contributor=suite.accounts[1].address,
-                records=records,
-                nonce=4,
-                deadline=99,
-                signature=b"\x33" * 65,
+                signed=SignedRecords(
+                    agreement, suite.accounts[1].address, tuple(records), 4, 99, b"\x33" * 65
+                ),
             ),
             suite["Contributions"].functions.recordBySignature(
                 agreement,
