@@ -15,6 +15,7 @@ from api.routes import (
     commitments,
     contributions,
     health,
+    outbox,
     participants,
     proposals,
     revenue,
@@ -80,7 +81,15 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
-    for resource in (participants, agreements, contributions, revenue, commitments, proposals):
+    for resource in (
+        participants,
+        agreements,
+        contributions,
+        revenue,
+        commitments,
+        proposals,
+        outbox,
+    ):
         app.include_router(resource.router)
     # NOTE: added last = outermost: the request id wraps everything, then limits apply.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -218,3 +218,10 @@ class IntentConflictError(LedgerError):
 
     status_code = 409
     type = "intent-conflict"
+
+
+class ForbiddenError(LedgerError):
+    """The caller is signed in but may not see or do this (another party's private data)."""
+
+    status_code = 403
+    type = "forbidden"

@@ -1,4 +1,5 @@
-"""The background services of a running ledger: the event indexer and the relayer outbox.
+"""The services of a running ledger: the event indexer, the relayer outbox and the signed-intent
+submissions that feed it.
 
 `ParkServices` owns both for one `ParkRuntime`: the index (SQLite file in the state directory
 by default, or any SQLAlchemy URL) and the relayer (outbox SQLite in the state directory, sending
@@ -19,10 +20,13 @@ from typing import Self
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
+from ledger import intents
+from ledger.client import Ledger
 from ledger.errors import ChainUnavailableError, ConfigurationError, LedgerError
 from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
 from ledger.relayer import Relayer, RelayerConfig
 from ledger.runtime import ParkRuntime
+from ledger.submissions import Submissions
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +82,9 @@ class ParkServices:
             accounts=[account or relayer_account(runtime)],
             decoder=runtime.decoder,
             config=relayer_config,
+            batchers=intents.BATCHERS,
         )
+        self.submissions = Submissions(ledger=Ledger.from_runtime(runtime), relayer=self.relayer)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._round = threading.Lock()

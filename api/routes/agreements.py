@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import ConfigDict, Field
 
-from api.deps import PageDep, QueriesDep, TimeRangeDep
+from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep
 from api.etag import etag_response
 from api.problems import problem_responses
-from api.routes.params import AddressFilter, AgreementIdPath, NameFilter, sort_query
+from api.routes.params import (
+    ADDRESS_PATTERN,
+    EXAMPLE_ADDRESS,
+    AddressFilter,
+    AgreementIdPath,
+    NameFilter,
+    sort_query,
+)
 from api.schemas import AgreementDetailRead, AgreementPage
+from api.writes import (
+    EXAMPLE_SIGNATURE,
+    WRITE_ERRORS,
+    IdempotencyKey,
+    OutboxEntryRead,
+    SignedBody,
+    TypedDataRead,
+    accepted,
+)
+from ledger.structs import ConsentSignature
+from ledger.submissions import request_hash
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
 
@@ -52,3 +71,71 @@ def list_agreements(
 def get_agreement(request: Request, queries: QueriesDep, agreement_id: AgreementIdPath) -> Response:
     """The agreement's current version, every party and consent, and its verified head."""
     return etag_response(request, AgreementDetailRead, queries.agreement(agreement_id))
+
+
+class ConsentCreate(SignedBody):
+    """A party's EIP-712 `Consent` to the agreement's current version, signed with its own key."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "signer": EXAMPLE_ADDRESS,
+                    "nonce": 0,
+                    "deadline": 1795622292,
+                    "signature": EXAMPLE_SIGNATURE,
+                }
+            ]
+        },
+    )
+    signer: str = Field(pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS])
+
+
+@router.get(
+    "/{agreement_id}/consents/typed-data",
+    summary="The Consent typed data a party signs for this agreement",
+    response_model=TypedDataRead,
+    responses=problem_responses(422, 429, 503),
+)
+def consent_typed_data(
+    services: ServicesDep,
+    agreement_id: AgreementIdPath,
+    signer: Annotated[str, Query(pattern=ADDRESS_PATTERN)],
+    deadline: Annotated[int, Query(ge=0, lt=2**64, description="unix time")],
+) -> Any:
+    """Current version, parameters hash and the signer's nonce, read from the chain."""
+    return services.submissions.consent_typed_data(
+        agreement_id=agreement_id, signer=signer, deadline=deadline
+    )
+
+
+@router.post(
+    "/{agreement_id}/consents",
+    status_code=202,
+    summary="Relay a party's signed consent",
+    response_model=OutboxEntryRead,
+    responses=problem_responses(*WRITE_ERRORS),
+)
+def create_consent(
+    *,
+    agreement_id: AgreementIdPath,
+    body: ConsentCreate,
+    response: Response,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> OutboxEntryRead:
+    """Verifies the signature and the signer's right to consent, journals
+    `consentBySignatures` in the outbox and answers 202 with the entry's URL."""
+    entry = services.submissions.submit_consent(
+        agreement_id=agreement_id,
+        consent=ConsentSignature(
+            signer=body.signer,
+            nonce=body.nonce,
+            deadline=body.deadline,
+            signature=body.signature_bytes,
+        ),
+        client_key=idempotency_key,
+        content_hash=request_hash(f"consent:{agreement_id}", body.model_dump()),
+    )
+    return accepted(entry, response)

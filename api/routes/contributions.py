@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from api.deps import PageDep, QueriesDep, TimeRangeDep
+from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep
 from api.etag import etag_response
 from api.problems import problem_responses
-from api.routes.params import AddressFilter, AgreementFilter, HashPath, NameFilter, sort_query
+from api.routes.params import (
+    ADDRESS_PATTERN,
+    EXAMPLE_ADDRESS,
+    EXAMPLE_AGREEMENT,
+    HASH_PATTERN,
+    AddressFilter,
+    AgreementFilter,
+    HashPath,
+    NameFilter,
+    sort_query,
+)
 from api.schemas import ContributionDetailRead, ContributionPage
+from api.writes import (
+    EXAMPLE_SIGNATURE,
+    WRITE_ERRORS,
+    IdempotencyKey,
+    OutboxEntryRead,
+    SignedBody,
+    TypedDataRead,
+    accepted,
+)
+from ledger.client import SignedRecords
+from ledger.structs import MAX_BATCH, MAX_WEIGHT, ZERO_ADDRESS, Contribution
+from ledger.submissions import request_hash
 
 router = APIRouter(prefix="/contributions", tags=["contributions"])
 
@@ -56,3 +79,144 @@ def list_contributions(
 def get_contribution(request: Request, queries: QueriesDep, record_id: HashPath) -> Response:
     """One record by id (its Merkle leaf)."""
     return etag_response(request, ContributionDetailRead, queries.contribution(record_id))
+
+
+KindName = Literal[
+    "design",
+    "content_ip",
+    "technology",
+    "capital",
+    "labour",
+    "space_equipment",
+    "data",
+    "marketing_channel",
+    "other",
+]
+EXAMPLE_RECORD: dict[str, JsonValue] = {
+    "kind": "design",
+    "weight": 30,
+    "evidence_hash": "0x" + "5e" * 32,
+    "provenance": "none",
+    "accountable": ZERO_ADDRESS,
+}
+
+
+class RecordItem(BaseModel):
+    """One contribution as its contributor records it."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_RECORD]})
+    kind: KindName
+    weight: int = Field(ge=1, le=MAX_WEIGHT)
+    evidence_hash: str = Field(
+        pattern=HASH_PATTERN, description="salted commitment of the evidence document"
+    )
+    provenance: Literal["none", "assisted", "generated"] = "none"
+    accountable: str = Field(
+        default=ZERO_ADDRESS,
+        pattern=ADDRESS_PATTERN,
+        description="the party answerable for AI output (required exactly when AI took part)",
+    )
+
+    def contribution(self) -> Contribution:
+        """The typed struct."""
+        return Contribution(
+            kind=self.kind,  # type: ignore[arg-type]  # validated by name in __post_init__
+            weight=self.weight,
+            evidence_hash=self.evidence_hash,
+            provenance=self.provenance,  # type: ignore[arg-type]
+            accountable=self.accountable,
+        )
+
+
+class RecordsTypedDataCreate(BaseModel):
+    """The batch a contributor is about to sign."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement_id": EXAMPLE_AGREEMENT,
+                    "contributor": EXAMPLE_ADDRESS,
+                    "records": [EXAMPLE_RECORD],
+                    "deadline": 1795622292,
+                }
+            ]
+        },
+    )
+    agreement_id: str = Field(pattern=HASH_PATTERN)
+    contributor: str = Field(pattern=ADDRESS_PATTERN)
+    records: list[RecordItem] = Field(min_length=1, max_length=MAX_BATCH)
+    deadline: int = Field(ge=0, lt=2**64)
+
+
+class ContributionCreate(SignedBody):
+    """A batch of one or more records signed by its contributor (EIP-712 `RecordContributions`)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement_id": EXAMPLE_AGREEMENT,
+                    "contributor": EXAMPLE_ADDRESS,
+                    "records": [EXAMPLE_RECORD],
+                    "nonce": 1,
+                    "deadline": 1795622292,
+                    "signature": EXAMPLE_SIGNATURE,
+                }
+            ]
+        },
+    )
+    agreement_id: str = Field(pattern=HASH_PATTERN)
+    contributor: str = Field(pattern=ADDRESS_PATTERN)
+    records: list[RecordItem] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+@router.post(
+    "/typed-data",
+    summary="The RecordContributions typed data a contributor signs",
+    response_model=TypedDataRead,
+    responses=problem_responses(413, 422, 429, 503),
+)
+def records_typed_data(body: RecordsTypedDataCreate, services: ServicesDep) -> Any:
+    """A POST only because the records are a body: nothing is stored. The nonce is read from
+    the chain."""
+    return services.submissions.record_typed_data(
+        agreement_id=body.agreement_id,
+        contributor=body.contributor,
+        records=[r.contribution() for r in body.records],
+        deadline=body.deadline,
+    )
+
+
+@router.post(
+    "",
+    status_code=202,
+    summary="Relay a contributor's signed batch of records (one or many)",
+    response_model=OutboxEntryRead,
+    responses=problem_responses(*WRITE_ERRORS),
+)
+def create_contributions(
+    *,
+    body: ContributionCreate,
+    response: Response,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> OutboxEntryRead:
+    """Verifies the signature, the contributor's party status and every record rule, journals
+    `recordBySignature` and answers 202 with the outbox entry's URL."""
+    signed = SignedRecords(
+        agreement_id=bytes.fromhex(body.agreement_id[2:]),
+        contributor=body.contributor,  # type: ignore[arg-type]  # checksummed by the check
+        records=tuple(r.contribution() for r in body.records),
+        nonce=body.nonce,
+        deadline=body.deadline,
+        signature=body.signature_bytes,
+    )
+    entry = services.submissions.submit_records(
+        signed=signed,
+        client_key=idempotency_key,
+        content_hash=request_hash("records", body.model_dump()),
+    )
+    return accepted(entry, response)

@@ -1,0 +1,35 @@
+"""The outbox: the status of a submitted intent, for its submitter or an auditor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.deps import ServicesDep, ViewerDep
+from api.problems import problem_responses
+from api.writes import OutboxEntryRead, entry_read
+from ledger.auth import AuthenticationError
+from ledger.errors import ForbiddenError
+from ledger.submissions import owner_of
+
+router = APIRouter(prefix="/outbox", tags=["outbox"])
+
+
+@router.get(
+    "/{entry_id}",
+    summary="Status of a submitted intent",
+    response_model=OutboxEntryRead,
+    responses=problem_responses(401, 403, 404, 422, 429),
+)
+def get_entry(
+    entry_id: Annotated[int, Path(ge=1, lt=2**63)], services: ServicesDep, viewer: ViewerDep
+) -> OutboxEntryRead:
+    """queued → sent → mined → confirmed, or failed with the decoded contract error. Only the
+    intent's signer (signed in) or an auditor may read it."""
+    if viewer.address is None:
+        raise AuthenticationError("sign in first: outbox entries are private to their submitter")
+    entry = services.relayer.get(entry_id)
+    if not viewer.auditor and owner_of(entry) != viewer.address:
+        raise ForbiddenError(f"outbox entry {entry_id} was not submitted by {viewer.address}")
+    return entry_read(entry)

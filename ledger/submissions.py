@@ -1,0 +1,153 @@
+"""Non-custodial writes: the typed data a party signs, and its signed intent verified, checked
+and journaled in the relayer outbox — so a bad intent never reaches the chain.
+
+Each entry's idempotency key is namespaced by the signer (`<signer>:<client key>`), which makes
+the signer the entry's owner (`owner_of`) and keeps two callers' keys from colliding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ledger import intents, signing
+from ledger import validation as v
+from ledger.client import Ledger, SignedRecords
+from ledger.errors import IdempotencyConflictError
+from ledger.relayer import OutboxEntry, Relayer
+from ledger.signing import TypedData
+from ledger.structs import ConsentSignature, Contribution, VoteSignature, VoteSupport
+
+KEY_SEPARATOR = ":"
+MAX_CLIENT_KEY = 128
+
+
+def request_hash(action: str, body: Mapping[str, Any]) -> str:
+    """SHA-256 of an action and its canonical JSON body: what an idempotency key is bound to."""
+    canonical = json.dumps({"action": action, "body": body}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def owner_of(entry: OutboxEntry) -> str | None:
+    """The signer who submitted `entry` through this service (None for other entries)."""
+    owner, separator, _ = entry.idempotency_key.partition(KEY_SEPARATOR)
+    return owner if separator and owner.startswith("0x") and len(owner) == 42 else None
+
+
+class Submissions:
+    """Builds typed data for parties to sign, and journals their signed intents once the
+    pre-flight checks (`ledger.intents.check_*`: signature, right to act, nonce, deadline,
+    state) say the contract would accept them now."""
+
+    def __init__(self, *, ledger: Ledger, relayer: Relayer) -> None:
+        self.ledger = ledger
+        self.relayer = relayer
+
+    # -- what to sign ------------------------------------------------------------------------
+
+    def consent_typed_data(self, *, agreement_id: str, signer: str, deadline: int) -> TypedData:
+        """`Consent` to the agreement's current version and parameters, at the current nonce."""
+        return self.ledger.agreements.consent_typed_data(
+            agreement_id=agreement_id, signer=v.address(signer, field="signer"), deadline=deadline
+        )
+
+    def vote_typed_data(
+        self, *, proposal_id: int, support: VoteSupport | int | str, voter: str, deadline: int
+    ) -> TypedData:
+        """`Vote` on a proposal at the voter's current nonce in its agreement."""
+        return self.ledger.governance.vote_typed_data(
+            proposal_id=proposal_id,
+            voter=v.address(voter, field="voter"),
+            support=support,
+            deadline=deadline,
+        )
+
+    def record_typed_data(
+        self,
+        *,
+        agreement_id: str,
+        contributor: str,
+        records: Sequence[Contribution],
+        deadline: int,
+    ) -> TypedData:
+        """`RecordContributions` of `records` by `contributor` at its current nonce."""
+        aid = v.bytes32(agreement_id, field="agreement_id")
+        who = v.address(contributor, field="contributor")
+        return signing.record_typed_data(
+            chain_id=self.ledger.chain_id,
+            contributions=self.ledger.contributions.address,
+            agreement_id=aid,
+            contributor=who,
+            records=records,
+            nonce=self.ledger.agreements.nonce(aid, who),
+            deadline=deadline,
+        )
+
+    # -- signed intents ----------------------------------------------------------------------
+
+    def submit_consent(
+        self,
+        *,
+        agreement_id: str,
+        consent: ConsentSignature,
+        client_key: str | None,
+        content_hash: str,
+    ) -> OutboxEntry:
+        """Check a signed consent, then journal `consentBySignatures` for it."""
+        key = _key(consent.signer, client_key, content_hash)
+        if (known := self._known(key, content_hash)) is not None:
+            return known
+        intents.check_consent(self.ledger, agreement_id=agreement_id, consent=consent)
+        intent = intents.encode_consent(
+            agreements=self.ledger.agreements.address, agreement_id=agreement_id, consent=consent
+        )
+        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+
+    def submit_vote(
+        self, *, proposal_id: int, vote: VoteSignature, client_key: str | None, content_hash: str
+    ) -> OutboxEntry:
+        """Check a signed vote, then journal `voteBySignatures` for it."""
+        key = _key(vote.voter, client_key, content_hash)
+        if (known := self._known(key, content_hash)) is not None:
+            return known
+        intents.check_vote(self.ledger, proposal_id=proposal_id, vote=vote)
+        intent = intents.encode_vote(
+            governance=self.ledger.governance.address, proposal_id=proposal_id, vote=vote
+        )
+        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+
+    def submit_records(
+        self, *, signed: SignedRecords, client_key: str | None, content_hash: str
+    ) -> OutboxEntry:
+        """Check a contributor's signed batch, then journal `recordBySignature` for it."""
+        key = _key(signed.contributor, client_key, content_hash)
+        if (known := self._known(key, content_hash)) is not None:
+            return known
+        intents.check_records(self.ledger, signed=signed)
+        intent = intents.encode_record(
+            contributions=self.ledger.contributions.address, signed=signed
+        )
+        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+
+    def _known(self, key: str, content_hash: str) -> OutboxEntry | None:
+        """The entry already journaled under `key` (a retry), checked before the chain is: a
+        retried intent that has since been mined must still answer with its first entry."""
+        entry = self.relayer.outbox.find(key)
+        if entry is not None and entry.content_hash != content_hash:
+            raise IdempotencyConflictError(
+                f"Idempotency-Key was already used for a different request (entry {entry.id}); "
+                "use a new key for a new request."
+            )
+        return entry
+
+
+def _key(signer: str, client_key: str | None, content_hash: str) -> str:
+    """The outbox key: namespaced by the signer, so the signer owns the entry (`owner_of`).
+
+    NOTE: without a client key the request itself is the key: resending the same signed
+    intent returns its first entry instead of queuing a doomed duplicate.
+    """
+    suffix = client_key or "request-" + content_hash
+    return f"{v.address(signer, field='signer')}{KEY_SEPARATOR}{suffix}"

@@ -1,0 +1,306 @@
+"""Non-custodial writes over HTTP: parties sign EIP-712 intents with their own keys, the API
+checks them before journaling, the relayer sends them, and reads reflect the chain."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from agreement_helpers import default_params, propose
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from module_helpers import register_all
+
+from api.app import create_app
+from api.settings import ApiSettings
+from ledger import signing
+from ledger.queries import AUDITOR_ROLE
+from ledger.services import ParkServices
+from tests.api.conftest import BASE_URL, sign_in
+from tests.conftest import Suite
+
+PROBLEM = "application/problem+json"
+ETH = 10**18
+ZERO = "0x" + "00" * 20
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + value.hex()
+
+
+@pytest.fixture
+def proposed(suite: Suite, services: ParkServices) -> dict[str, Any]:
+    """An agreement proposed on chain by parties[0] (as a party would, with its own wallet);
+    the other parties have not consented yet."""
+    parties = list(suite.accounts[1:4])
+    register_all(suite, [p.address for p in parties])
+    aid = propose(suite, parties[0], default_params(suite, parties), salt=b"\x0a" * 32)
+    services.sync()
+    return {"aid": _hex(aid), "parties": parties}
+
+
+def consent_body(
+    client: TestClient, suite: Suite, aid: str, signer: LocalAccount, **overrides: Any
+) -> dict[str, Any]:
+    """Fetch the Consent typed data from the API and sign it with `signer`'s own key."""
+    deadline = suite.chain.timestamp() + 3600
+    typed = client.get(
+        f"/agreements/{aid}/consents/typed-data",
+        params={"signer": signer.address, "deadline": deadline},
+    )
+    assert typed.status_code == 200, typed.text
+    data = typed.json()
+    body = {
+        "signer": signer.address,
+        "nonce": data["message"]["nonce"],
+        "deadline": deadline,
+        "signature": _hex(signing.sign(data, signer)),
+    }
+    return {**body, **overrides}
+
+
+def all_consent(client: TestClient, suite: Suite, flow: dict[str, Any]) -> list[int]:
+    """Every other party consents through the API; returns the outbox entry ids."""
+    ids = []
+    for party in flow["parties"][1:]:
+        response = client.post(
+            f"/agreements/{flow['aid']}/consents",
+            json=consent_body(client, suite, flow["aid"], party),
+        )
+        assert response.status_code == 202, response.text
+        assert response.headers["location"] == f"/outbox/{response.json()['id']}"
+        ids.append(response.json()["id"])
+    return ids
+
+
+def outbox_size(services: ParkServices) -> int:
+    """How many entries were ever journaled."""
+    return sum(services.relayer.outbox.counts().values())
+
+
+def test_workflow_consent_record_vote_over_http_reaches_the_chain_and_the_index(
+    client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
+) -> None:
+    aid, parties = proposed["aid"], proposed["parties"]
+    ids = all_consent(client, suite, proposed)
+    services.sync()
+    agreement = client.get(f"/agreements/{aid}").json()
+    assert agreement["status"] == "Active"
+    assert {c["party"] for c in agreement["consents"]} == {p.address for p in parties}
+    token = sign_in(client, parties[1])
+    entry = client.get(f"/outbox/{ids[0]}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert entry["status"] == "confirmed"
+    assert entry["submitter"] == parties[1].address
+
+    records = [
+        {"kind": "design", "weight": 30, "evidence_hash": _hex(keccak(text="sketches"))},
+        {
+            "kind": "technology",
+            "weight": 20,
+            "evidence_hash": _hex(keccak(text="model")),
+            "provenance": "assisted",
+            "accountable": parties[0].address,
+        },
+    ]
+    draft = {
+        "agreement_id": aid,
+        "contributor": parties[0].address,
+        "records": records,
+        "deadline": suite.chain.timestamp() + 3600,
+    }
+    typed = client.post("/contributions/typed-data", json=draft).json()
+    signed = {
+        **draft,
+        "nonce": typed["message"]["nonce"],
+        "signature": _hex(signing.sign(typed, parties[0])),
+    }
+    recorded = client.post("/contributions", json=signed, headers={"Idempotency-Key": "rec-1"})
+    assert recorded.status_code == 202, recorded.text
+    services.sync()
+    listing = client.get("/contributions", params={"agreement_id": aid}).json()["items"]
+    assert [(c["weight"], c["relay_nonce"]) for c in listing] == [
+        (30, str(typed["message"]["nonce"])),
+        (20, str(typed["message"]["nonce"])),
+    ]
+
+    # Parties propose, confirm, deposit and claim themselves (no signed form in the contracts).
+    governance = suite["Governance"]
+    raw_aid = bytes.fromhex(aid[2:])
+    suite.transact(
+        governance.functions.proposeAmend(raw_aid, keccak(text="terms v2"), [3334, 3333, 3333]),
+        parties[0].address,
+    )
+    services.sync()
+    proposal = client.get("/proposals", params={"agreement_id": aid}).json()["items"][0]
+    pid = int(proposal["proposal_id"])
+    for voter in parties:
+        deadline = suite.chain.timestamp() + 600
+        typed_vote = client.get(
+            f"/proposals/{pid}/votes/typed-data",
+            params={"voter": voter.address, "support": "For", "deadline": deadline},
+        ).json()
+        vote = {
+            "voter": voter.address,
+            "support": "For",
+            "nonce": typed_vote["message"]["nonce"],
+            "deadline": deadline,
+            "signature": _hex(signing.sign(typed_vote, voter)),
+        }
+        assert client.post(f"/proposals/{pid}/votes", json=vote).status_code == 202
+    services.sync()
+    detail = client.get(f"/proposals/{pid}").json()
+    assert {v["voter"] for v in detail["votes"]} == {p.address for p in parties}
+    assert detail["vote_count"] == 3
+
+
+def test_idempotency_key_returns_the_first_entry_and_refuses_another_body(
+    client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
+) -> None:
+    aid, party = proposed["aid"], proposed["parties"][1]
+    body = consent_body(client, suite, aid, party)
+    url = f"/agreements/{aid}/consents"
+    first = client.post(url, json=body, headers={"Idempotency-Key": "k1"})
+    again = client.post(url, json=body, headers={"Idempotency-Key": "k1"})
+    assert first.status_code == again.status_code == 202
+    assert first.json()["id"] == again.json()["id"]
+    other = {**body, "deadline": body["deadline"] - 1}
+    conflict = client.post(url, json=other, headers={"Idempotency-Key": "k1"})
+    assert conflict.status_code == 409
+    assert conflict.headers["content-type"] == PROBLEM
+    assert conflict.json()["type"] == "/problems/idempotency-conflict"
+    assert outbox_size(services) == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "problem"),
+    [
+        ("bad-signature", 400, "invalid-signature"),
+        ("wrong-signer", 400, "invalid-signature"),
+        ("expired", 400, "signature-expired"),
+        ("not-a-party", 403, "not-a-party"),
+        ("stale-nonce", 409, "nonce-mismatch"),
+        ("unknown-field", 422, "validation-error"),
+    ],
+)
+def test_bad_consent_is_a_problem_and_nothing_is_queued(
+    client: TestClient,
+    suite: Suite,
+    services: ParkServices,
+    proposed: dict[str, Any],
+    case: str,
+    status: int,
+    problem: str,
+) -> None:
+    aid, party = proposed["aid"], proposed["parties"][1]
+    outsider = suite.accounts[8]
+    body = consent_body(client, suite, aid, party)
+    if case == "bad-signature":
+        body["signature"] = "0x" + "11" * 65
+    elif case == "wrong-signer":
+        body["signature"] = consent_body(client, suite, aid, proposed["parties"][2])["signature"]
+    elif case == "expired":
+        body = consent_body(client, suite, aid, party, deadline=suite.chain.timestamp() - 1)
+        typed = signing.consent_typed_data(
+            chain_id=suite.w3.eth.chain_id,
+            agreements=suite["Agreements"].address,
+            agreement_id=aid,
+            version=1,
+            params_hash=suite["Agreements"].functions.termsOf(bytes.fromhex(aid[2:])).call()[-1],
+            nonce=0,
+            deadline=body["deadline"],
+        )
+        body["signature"] = _hex(signing.sign(typed, party))
+    elif case == "not-a-party":
+        register_all(suite, [outsider.address])
+        body = consent_body(client, suite, aid, outsider)
+    elif case == "stale-nonce":
+        body = consent_body(client, suite, aid, party)
+        suite.transact(
+            suite["Agreements"].functions.invalidateNonce(bytes.fromhex(aid[2:])), party.address
+        )
+    elif case == "unknown-field":
+        body["gas_price"] = 1
+    block = suite.w3.eth.block_number
+    response = client.post(f"/agreements/{aid}/consents", json=body)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["type"] == f"/problems/{problem}"
+    assert outbox_size(services) == 0
+    assert suite.w3.eth.block_number == block
+
+
+def test_replayed_consent_is_refused_after_it_was_mined(
+    client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
+) -> None:
+    aid, party = proposed["aid"], proposed["parties"][1]
+    body = consent_body(client, suite, aid, party)
+    url = f"/agreements/{aid}/consents"
+    assert client.post(url, json=body).status_code == 202
+    services.sync()
+    replay = client.post(url, json=body, headers={"Idempotency-Key": "a-new-key"})
+    assert replay.status_code == 409
+    assert replay.json()["type"] in {"/problems/intent-conflict", "/problems/nonce-mismatch"}
+    assert outbox_size(services) == 1
+
+
+def test_outbox_entry_is_private_to_its_submitter_and_auditors(
+    client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
+) -> None:
+    entry_id = all_consent(client, suite, proposed)[0]
+    url = f"/outbox/{entry_id}"
+    assert client.get(url).status_code == 401
+    other = sign_in(client, proposed["parties"][2])
+    forbidden = client.get(url, headers={"Authorization": f"Bearer {other}"})
+    assert forbidden.status_code == 403
+    assert forbidden.json()["type"] == "/problems/forbidden"
+    auditor = suite.accounts[7]
+    registry = suite["ParkRegistry"]
+    suite.transact(
+        registry.functions.grantRole(bytes.fromhex(AUDITOR_ROLE[2:]), auditor.address),
+        suite.accounts[0].address,
+    )
+    services.sync()
+    token = sign_in(client, auditor)
+    assert client.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    missing = client.get("/outbox/999", headers={"Authorization": f"Bearer {token}"})
+    assert missing.status_code == 404
+
+
+def test_expired_token_is_a_401_problem(app: FastAPI) -> None:
+    short = create_app(
+        app.state.runtime,
+        ApiSettings(public_url=BASE_URL, token_ttl_s=1),
+        app.state.services,
+    )
+    with TestClient(short, base_url=BASE_URL) as client:
+        token = sign_in(client, app.state.runtime.chain.accounts[2])
+        time.sleep(2.1)
+        response = client.get("/outbox/1", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_oversized_write_is_refused_before_any_check(
+    app: FastAPI, services: ParkServices, proposed: dict[str, Any]
+) -> None:
+    small = create_app(
+        app.state.runtime,
+        ApiSettings(public_url=BASE_URL, max_body_bytes=2048),
+        app.state.services,
+    )
+    records = [{"kind": "design", "weight": 1, "evidence_hash": "0x" + "11" * 32}] * 40
+    body = {
+        "agreement_id": proposed["aid"],
+        "contributor": proposed["parties"][0].address,
+        "records": records,
+        "nonce": 0,
+        "deadline": 2**40,
+        "signature": "0x" + "11" * 65,
+    }
+    with TestClient(small, base_url=BASE_URL) as client:
+        response = client.post("/contributions", json=body)
+    assert response.status_code == 413
+    assert outbox_size(services) == 0
