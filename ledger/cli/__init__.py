@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
-from ledger.cli import audit_commands, chain_commands, evidence_commands, index_commands
+from ledger.cli import (
+    audit_commands,
+    chain_commands,
+    evidence_commands,
+    index_commands,
+    keys_commands,
+)
 from ledger.errors import LedgerError
 
 EXIT_ERROR = 1
@@ -28,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     evidence_commands.register(commands)
     index_commands.register(commands)
     audit_commands.register(commands)
+    keys_commands.register(commands)
     for plugin in entry_points(group=PLUGIN_GROUP):
         plugin.load()(commands)
     return parser
