@@ -128,9 +128,16 @@ def compile_project(
 ) -> CompileResult:
     """Compile every `.sol` under `contracts/` (plus `extra_dirs`), from cache when unchanged."""
     settings = settings or get_settings()
-    root = settings.project_root
-    sources = _collect_sources([settings.contracts_dir, *extra_dirs], root)
+    sources = project_sources(extra_dirs=extra_dirs, settings=settings)
     return compile_sources(sources, settings=settings, use_cache=use_cache)
+
+
+def project_sources(
+    *, extra_dirs: Iterable[Path] = (), settings: LedgerSettings | None = None
+) -> dict[str, str]:
+    """`{path: content}` of every `.sol` under `contracts/` (plus `extra_dirs`), root-relative."""
+    settings = settings or get_settings()
+    return _collect_sources([settings.contracts_dir, *extra_dirs], settings.project_root)
 
 
 def compile_sources(

@@ -13,20 +13,21 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from eth_abi import encode
+from eth_abi import decode, encode
+from eth_abi.exceptions import DecodingError
 from eth_hash.auto import keccak
 from eth_keys.exceptions import BadSignature
 from eth_keys.main import KeyAPI
 from web3 import Web3
 
-from ledger.audit.collect import History
+from ledger.audit.collect import History, ViewCall
 from ledger.audit.model import WEIGHTED, ZERO_ADDRESS, AgreementModel
 from ledger.audit.report import SUITE, AgreementSummary, CheckResult, Finding
 from ledger.deploy import Deployment, code_hash
 from ledger.events import ZERO_HEAD, DecodedEvent, advance
 
 BPS = 10_000
-CONFIRMED = 1
+CONFIRMED, DISPUTED = 1, 2
 FULFILLED, BREACHED = 3, 4
 ADD_PARTY = 1
 SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
@@ -245,11 +246,18 @@ class _SignatureContext:
     history: History
     senders: dict[bytes, tuple[str, str | None]] = field(default_factory=dict)
 
-    def sender(self, tx_hash: bytes) -> tuple[str, str | None]:
-        if tx_hash not in self.senders:
-            tx = self.history.w3.eth.get_transaction(_hex(tx_hash))  # type: ignore[arg-type]
+    def prefetch(self, events: Sequence[DecodedEvent]) -> None:
+        """Fetch the transactions of every direct consent and vote in one batch."""
+        direct = [
+            e.tx_hash
+            for e in events
+            if e.name in ("ConsentGiven", "VoteCast") and not _b(e.args["signature"])
+        ]
+        for tx_hash, tx in self.history.transactions(direct).items():
             to = tx.get("to")
             self.senders[tx_hash] = (str(tx["from"]), str(to) if to else None)
+
+    def sender(self, tx_hash: bytes) -> tuple[str, str | None]:
         return self.senders[tx_hash]
 
     def signed_by(self, signer: str, digest: bytes, signature: bytes) -> bool:
@@ -275,6 +283,7 @@ def check_signatures(
 ) -> CheckResult:
     """Every consent and vote was given by a party of the right version (signature or sender)."""
     ctx = _SignatureContext(history)
+    ctx.prefetch(events)
     chain_id = history.chain_id
     agreements_domain = _domain(
         "Park Ledger Agreements", chain_id, history.deployment.address("Agreements")
@@ -289,12 +298,13 @@ def check_signatures(
         findings.append(
             at(model.params_mismatch, "AgreementProposed params do not hash to its paramsHash")
         )
-    proposals: dict[int, tuple[int, int]] = {}
+    proposals: dict[int, tuple[int, str | None]] = {}  # id -> (base version, AddParty joiner)
     checked = 0
     for event in events:
         args = event.args
         if event.name == "ProposalCreated":
-            proposals[int(args["proposalId"])] = (int(args["kind"]), int(args["baseVersion"]))
+            joiner = _joiner(args["payload"]) if int(args["kind"]) == ADD_PARTY else None
+            proposals[int(args["proposalId"])] = (int(args["baseVersion"]), joiner)
             continue
         if event.name == "ConsentGiven":
             checked += 1
@@ -323,10 +333,15 @@ def check_signatures(
             checked += 1
             proposal_id = int(args["proposalId"])
             voter = args["voter"]
-            kind, base = proposals.get(proposal_id, (-1, -1))
+            base, joiner = proposals.get(proposal_id, (-1, None))
             version = model.versions.get(base)
-            joiner = kind == ADD_PARTY and int(args["weight"]) == 0
-            if not joiner and (version is None or voter not in version.parties):
+            if voter == joiner:
+                # NOTE: the party an AddParty proposal adds answers with a vote of weight 0.
+                if int(args["weight"]) != 0:
+                    findings.append(
+                        at(event, f"the joiner {voter} voted with a weight", found=args["weight"])
+                    )
+            elif version is None or voter not in version.parties:
                 findings.append(
                     at(event, f"{voter} voted on proposal {proposal_id} without being a party")
                 )
@@ -348,6 +363,15 @@ def check_signatures(
             )
             findings += _verify(ctx, event, voter, _digest(governance_domain, struct), "vote")
     return CheckResult("signatures", agreement, checked, tuple(findings))
+
+
+def _joiner(payload: str) -> str | None:
+    """The party an AddParty payload `abi.encode(party, sharesBps)` adds (None if malformed)."""
+    try:
+        party, _ = decode(["address", "uint16[]"], _b(payload))
+    except (DecodingError, ValueError):
+        return None
+    return Web3.to_checksum_address(party)
 
 
 def _verify(
@@ -428,6 +452,8 @@ class RecordInfo:
     event: DecodedEvent
     confirmers: set[str] = field(default_factory=set)
     disputed: bool = False
+    status: int | None = None  # after its last confirmation, dispute or resolution event
+    last: DecodedEvent | None = None
 
 
 def records_of(agreement: str, events: Sequence[DecodedEvent]) -> dict[str, RecordInfo]:
@@ -457,10 +483,17 @@ def confirmed_weight_changes(
 
 
 def check_confirmations(
-    history: History, agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
+    history: History,
+    agreement: str,
+    events: Sequence[DecodedEvent],
+    model: AgreementModel,
+    *,
+    records: Mapping[str, RecordInfo],
 ) -> CheckResult:
-    """Each Confirmed record met the confirmation rule; confirmed weights equal the contract's."""
-    records = records_of(agreement, events)
+    """Each Confirmed record met the confirmation rule; statuses and weights equal the contract's.
+
+    `records` is `records_of(agreement, events)`; its confirmers and statuses are filled in.
+    """
     findings: list[Finding] = []
     weights: dict[str, int] = defaultdict(int)
     executed_txs: set[bytes] = set()
@@ -478,6 +511,8 @@ def check_confirmations(
             if info is None:
                 findings.append(at(event, f"{event.name} of a record never recorded"))
                 continue
+            info.last = event
+            info.status = DISPUTED if event.name == "ContributionDisputed" else int(args["status"])
             if event.name == "ContributionDisputed":
                 info.disputed = True
             elif event.name == "ContributionConfirmed":
@@ -514,8 +549,26 @@ def check_confirmations(
             gained = confirmed_weight_changes(event, records)
             if gained:
                 weights[gained[0]] += gained[1]
-    for party in model.ever_parties:
-        onchain = int(history.call("Contributions", "confirmedWeightOf", _b(agreement), party))
+    aid = _b(agreement)
+    parties = model.ever_parties
+    touched = [(rid, info) for rid, info in records.items() if info.last is not None]
+    values = history.call_many(
+        [("Contributions", "confirmedWeightOf", (aid, party)) for party in parties]
+        + [("Contributions", "recordStateOf", (aid, _b(rid))) for rid, _ in touched]
+    )
+    for (rid, info), state in zip(touched, values[len(parties) :], strict=True):
+        if int(state[2]) != info.status:
+            assert info.last is not None
+            findings.append(
+                at(
+                    info.last,
+                    f"record {rid}: its on-chain status differs from its events",
+                    expected=info.status,
+                    found=int(state[2]),
+                )
+            )
+    for party, onchain_weight in zip(parties, values[: len(parties)], strict=True):
+        onchain = int(onchain_weight)
         if onchain != weights.get(party, 0):
             findings.append(
                 Finding(
@@ -558,6 +611,7 @@ def check_provenance(
 # ---------------------------------------------------------------------------------------
 
 FUND = "fund"
+HOLDER_VIEWS = ("allocatedOf", "claimableOf", "claimedOf")
 
 
 @dataclass
@@ -666,12 +720,26 @@ def recompute_revenue(
 
 
 def check_revenue(
-    history: History, agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
+    history: History,
+    agreement: str,
+    events: Sequence[DecodedEvent],
+    model: AgreementModel,
+    *,
+    records: Mapping[str, RecordInfo],
 ) -> CheckResult:
     """Deposits, weights, bonds and claims recomputed from events equal Revenue's views."""
     aid = _b(agreement)
-    books, findings = recompute_revenue(events, model, records_of(agreement, events))
-    account = history.call("Revenue", "accountOf", aid)
+    books, findings = recompute_revenue(events, model, records)
+    holders = [*model.ever_parties, *(a for a in books.claimed if a not in model.ever_parties)]
+    views: list[ViewCall] = [("Revenue", "accountOf", (aid,))]
+    for holder in holders:
+        views += [("Revenue", name, (aid, holder)) for name in HOLDER_VIEWS]
+    views += [
+        ("Revenue", "fundAllocatedOf", (aid,)),
+        ("Revenue", "fundClaimableOf", (aid,)),
+        ("Revenue", "claimedOf", (aid, ZERO_ADDRESS)),
+    ]
+    account, *values = history.call_many(views)
     totals = {
         "deposited": (books.deposited, int(account[4])),
         "bondsHeld": (books.bonds_held, int(account[5])),
@@ -691,17 +759,9 @@ def check_revenue(
     # NOTE: each checkpoint may hand a sub-unit remainder back to the carry, so a holder's
     # whole-unit allocation may trail its exact entitlement by less than one unit per change.
     tolerance = 1 + books.unit_changes
-    holders = [*model.ever_parties, *(a for a in books.claimed if a not in model.ever_parties)]
     checked = 0
-    for holder in [*holders, FUND]:
-        if holder == FUND:
-            allocated = int(history.call("Revenue", "fundAllocatedOf", aid))
-            claimable = int(history.call("Revenue", "fundClaimableOf", aid))
-            claimed = int(history.call("Revenue", "claimedOf", aid, ZERO_ADDRESS))
-        else:
-            allocated = int(history.call("Revenue", "allocatedOf", aid, holder))
-            claimable = int(history.call("Revenue", "claimableOf", aid, holder))
-            claimed = int(history.call("Revenue", "claimedOf", aid, holder))
+    for index, holder in enumerate([*holders, FUND]):
+        allocated, claimable, claimed = (int(v) for v in values[3 * index : 3 * index + 3])
         checked += 1
         exact = books.entitled.get(holder, Fraction(0))
         if abs(allocated - exact) >= tolerance:
@@ -734,22 +794,28 @@ def check_revenue(
     return CheckResult("revenue", agreement, checked, tuple(findings))
 
 
+AGREEMENT_VIEWS = ("accountOf", "fundAllocatedOf", "fundClaimableOf", "carriedOf")
+PARTY_VIEWS = ("allocatedOf", "claimableOf")
+
+
 def check_conservation(history: History, models: Mapping[str, AgreementModel]) -> CheckResult:
     """Per agreement and per token: what the vault holds equals what it owes, to the wei."""
     findings = []
     owed: dict[str, int] = defaultdict(int)
-    for agreement, model in models.items():
-        if not model.versions:
-            continue
+    audited = {aid: model for aid, model in models.items() if model.versions}
+    views: list[ViewCall] = []
+    for agreement, model in audited.items():
         aid = _b(agreement)
-        account = history.call("Revenue", "accountOf", aid)
+        views += [("Revenue", name, (aid,)) for name in AGREEMENT_VIEWS]
+        views += [("Revenue", name, (aid, a)) for a in model.ever_parties for name in PARTY_VIEWS]
+    values = iter(history.call_many(views))
+    for agreement, model in audited.items():
+        account, fund_allocated, fund_claimable, carried = (next(values) for _ in AGREEMENT_VIEWS)
         deposited, bonds_held, bonds_locked, held = (int(account[i]) for i in (4, 5, 6, 7))
-        accounts = model.ever_parties
-        allocated = sum(int(history.call("Revenue", "allocatedOf", aid, a)) for a in accounts)
-        claimable = sum(int(history.call("Revenue", "claimableOf", aid, a)) for a in accounts)
-        fund_allocated = int(history.call("Revenue", "fundAllocatedOf", aid))
-        fund_claimable = int(history.call("Revenue", "fundClaimableOf", aid))
-        carried = int(history.call("Revenue", "carriedOf", aid))
+        allocated = claimable = 0
+        for _ in model.ever_parties:
+            allocated += int(next(values))
+            claimable += int(next(values))
         inflow = deposited + bonds_locked
         outflow = allocated + fund_allocated + bonds_held + held + carried
         if inflow != outflow:
@@ -868,8 +934,10 @@ def check_commitments(
                     )
                 )
             item["status"] = BREACHED
-    for cid, item in state.items():
-        onchain = history.call("Commitments", "commitmentOf", _b(agreement), cid)
+    onchains = history.call_many(
+        [("Commitments", "commitmentOf", (_b(agreement), cid)) for cid in state]
+    )
+    for (cid, item), onchain in zip(state.items(), onchains, strict=True):
         if int(onchain[3]) != item["status"]:
             findings.append(
                 Finding(
@@ -893,5 +961,6 @@ __all__ = [
     "check_signatures",
     "recompute_revenue",
     "record_id",
+    "records_of",
     "recover",
 ]

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import TxData
 
 from ledger.deploy import Deployment
 from ledger.errors import AuditError
@@ -22,6 +25,8 @@ from ledger.events import DecodedEvent, EventCatalog, LogStreamer
 from ledger.events.stream import ProgressCallback
 
 Abi = list[dict[str, Any]]
+ViewCall = tuple[str, str, tuple[Any, ...]]  # (contract, view function, arguments)
+BATCH_SIZE = 500
 
 
 @dataclass
@@ -51,6 +56,32 @@ class History:
         """`eth_call` of a view at an earlier block (to bisect a hash-chain divergence)."""
         fn = getattr(self.contracts[contract].functions, function)
         return fn(*args).call(block_identifier=block)
+
+    def call_many(self, calls: Sequence[ViewCall]) -> list[Any]:
+        """Many views at the audited block, in JSON-RPC batches where the node takes them."""
+        fns = [getattr(self.contracts[c].functions, f)(*args) for c, f, args in calls]
+        return self._batched([partial(fn.call, block_identifier=self.block) for fn in fns])
+
+    def transactions(self, tx_hashes: Iterable[bytes]) -> dict[bytes, TxData]:
+        """The transactions of `tx_hashes`, in JSON-RPC batches where the node takes them."""
+        hashes = list(dict.fromkeys(tx_hashes))
+        w3 = self.w3
+        found = self._batched([partial(w3.eth.get_transaction, HexBytes(h)) for h in hashes])
+        return dict(zip(hashes, found, strict=True))
+
+    def _batched(self, requests: Sequence[Callable[[], Any]]) -> list[Any]:
+        # NOTE: one HTTP round trip per BATCH_SIZE requests instead of one per request; the
+        # in-process eth-tester provider takes no batches, so it gets them one by one.
+        w3 = self.w3
+        if not hasattr(w3.provider, "make_batch_request"):
+            return [request() for request in requests]
+        results: list[Any] = []
+        for start in range(0, len(requests), BATCH_SIZE):
+            with w3.batch_requests() as batch:
+                for request in requests[start : start + BATCH_SIZE]:
+                    batch.add(request())
+                results.extend(batch.execute())
+        return results
 
 
 def collect(
@@ -102,4 +133,4 @@ def group_by_agreement(events: Iterable[DecodedEvent]) -> dict[str, list[Decoded
     return dict(grouped)
 
 
-__all__ = ["Abi", "History", "collect", "group_by_agreement"]
+__all__ = ["Abi", "History", "ViewCall", "collect", "group_by_agreement"]

@@ -15,6 +15,7 @@ from ledger.audit.checks import (
     check_provenance,
     check_revenue,
     check_signatures,
+    records_of,
 )
 from ledger.audit.collect import Abi, History, collect
 from ledger.audit.model import build_model
@@ -60,11 +61,12 @@ def audit_history(
         events, model = history.by_agreement[aid], models[aid]
         chain_check, summary = check_hash_chain(history, aid, events)
         summaries.append(summary)
+        records = records_of(aid, events)
         checks += [
             chain_check,
             check_signatures(history, aid, events, model),
-            check_confirmations(history, aid, events, model),
-            check_revenue(history, aid, events, model),
+            check_confirmations(history, aid, events, model, records=records),
+            check_revenue(history, aid, events, model, records=records),
             check_commitments(history, aid, events, model, grace=grace),
             check_provenance(aid, events, model),
         ]

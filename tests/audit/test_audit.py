@@ -17,7 +17,8 @@ from ledger.compiler import CompileResult
 from ledger.deploy import Deployment, deploy_suite
 from ledger.errors import RevertError
 from ledger.revert import ErrorDecoder
-from ledger.suite import PARK_SUITE, ContractSpec
+from ledger.suite import PARK_SUITE
+from tests.audit.faulty import compile_faulty_project
 from tests.conftest import Suite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
@@ -209,30 +210,20 @@ def test_forged_relayed_consent_reverts_when_a_malicious_relayer_injects_it(suit
     assert report.passed, _failed(report)
 
 
+@pytest.fixture(scope="module")
+def faulty_artifacts() -> CompileResult:
+    """The project with Revenue replaced by its faulty variant (tests/audit/faulty.py)."""
+    return compile_faulty_project()
+
+
 @pytest.fixture
-def faulty(chain: MemoryChain, artifacts: CompileResult, decoder: ErrorDecoder) -> Suite:
-    """A second suite whose Revenue is the deliberately faulty test-only copy."""
-    spec = tuple(
-        ContractSpec("FaultyRevenue", s.args) if s.name == "Revenue" else s for s in PARK_SUITE
+def faulty(chain: MemoryChain, faulty_artifacts: CompileResult) -> Suite:
+    """A second suite, deployed by the standard pipeline, whose Revenue is the faulty variant."""
+    deployment = deploy_suite(
+        chain.w3, faulty_artifacts, deployer=chain.accounts[0].address, suite=PARK_SUITE
     )
-    # NOTE: predicted addresses are looked up by name, so alias FaultyRevenue as Revenue.
-    spec = tuple(
-        ContractSpec(
-            s.name,
-            lambda a, d, f=s.args: f({**a, "Revenue": a.get("FaultyRevenue", a.get("Revenue"))}, d),
-        )
-        for s in spec
-    )
-    deployed = deploy_suite(chain.w3, artifacts, deployer=chain.accounts[0].address, suite=spec)
-    contracts = {
-        ("Revenue" if n == "FaultyRevenue" else n): c for n, c in deployed.contracts.items()
-    }
-    deployment = dataclasses.replace(deployed, contracts=contracts)
-    suite = _suite(chain, artifacts, deployment, decoder)
-    suite.contracts["Revenue"] = chain.w3.eth.contract(
-        address=contracts["Revenue"].address, abi=artifacts["FaultyRevenue"].abi
-    )
-    return suite
+    decoder = ErrorDecoder(a.abi for a in faulty_artifacts.artifacts.values())
+    return _suite(chain, faulty_artifacts, deployment, decoder)
 
 
 def test_audit_names_broken_conservation_when_revenue_over_credits(faulty: Suite) -> None:
