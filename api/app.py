@@ -11,9 +11,12 @@ from api.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, Request
 from api.problems import install_problem_handlers
 from api.routes import (
     agreements,
+    audit,
     auth,
     commitments,
+    contracts,
     contributions,
+    evidence,
     health,
     outbox,
     participants,
@@ -89,6 +92,9 @@ def create_app(
         commitments,
         proposals,
         outbox,
+        audit,
+        evidence,
+        contracts,
     ):
         app.include_router(resource.router)
     # NOTE: added last = outermost: the request id wraps everything, then limits apply.

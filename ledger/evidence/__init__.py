@@ -18,7 +18,7 @@ from ledger.evidence.keys import (
 )
 from ledger.evidence.sealing import OpenedDocument, SealedDocument, open_sealed, seal
 from ledger.evidence.store import EvidenceStore
-from ledger.evidence.vault import envelope, grant, read, revoke, upload
+from ledger.evidence.vault import envelope, grant, read, revoke, store_sealed, upload
 from ledger.evidence.verification import EvidenceCheck, audit_evidence, verify
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "read",
     "revoke",
     "seal",
+    "store_sealed",
     "upload",
     "verify",
 ]

@@ -6,8 +6,12 @@ CLI- and API-ready: keyword-only arguments, ids as bytes or 0x-hex, typed errors
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable
+from typing import Any
 
+from ledger.errors import EvidenceTamperedError, NotAuthorisedReaderError
 from ledger.evidence.access_log import AccessEntry
 from ledger.evidence.codec import parse_address, parse_bytes32
 from ledger.evidence.envelope import Envelope
@@ -45,6 +49,28 @@ def upload(
     with store.locked(sealed.document_id):
         store.put_ciphertext(sealed.ciphertext)
         store.save_envelope(sealed.envelope, new=True)
+    return sealed
+
+
+def store_sealed(
+    *, store: EvidenceStore, envelope_json: Any, ciphertext: bytes, uploader: str
+) -> Envelope:
+    """Store a document its uploader sealed locally (the server never sees the plaintext).
+
+    The envelope's access log must replay (every entry signed) with `uploader` as its uploader,
+    and the ciphertext must hash to the envelope's content digest; otherwise nothing is stored.
+    """
+    sealed = Envelope.from_json(envelope_json)
+    state = sealed.access()
+    if state.uploader != parse_address(uploader, what="uploader"):
+        raise NotAuthorisedReaderError(
+            f"the envelope's upload entries are not signed by {uploader}"
+        )
+    if not hmac.compare_digest(hashlib.sha256(ciphertext).digest(), sealed.content_sha256):
+        raise EvidenceTamperedError("the ciphertext does not match the envelope's sha256")
+    with store.locked(sealed.document_id):
+        store.put_ciphertext(ciphertext)
+        store.save_envelope(sealed, new=True)
     return sealed
 
 

@@ -1,0 +1,57 @@
+"""Audits from the chain alone, for auditors (registry AUDITOR_ROLE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import RuntimeDep, ViewerDep
+from api.problems import problem_responses
+from api.routes.params import EXAMPLE_AGREEMENT, HASH_PATTERN
+from ledger.audit import run_audit
+from ledger.auth import AuthenticationError
+from ledger.errors import ForbiddenError
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+class AuditCreate(BaseModel):
+    """What to audit: one agreement, or (without `agreement_id`) every agreement."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"agreement_id": EXAMPLE_AGREEMENT}]}
+    )
+    agreement_id: str | None = Field(default=None, pattern=HASH_PATTERN)
+
+
+class AuditRead(BaseModel):
+    """The audit report (docs/audit.md): every check, its findings, and the report hash."""
+
+    model_config = ConfigDict(extra="allow")
+    result: str = Field(examples=["pass"])
+    reportHash: str = Field(examples=["0x" + "ab" * 32])  # noqa: N815 - the report's field
+    checks: list[dict[str, Any]]
+
+
+@router.post(
+    "",
+    summary="Audit an agreement (or all) from the chain alone",
+    response_model=AuditRead,
+    responses=problem_responses(401, 403, 413, 422, 429, 503),
+)
+def create_audit(body: AuditCreate, runtime: RuntimeDep, viewer: ViewerDep) -> Any:
+    """Re-reads every event from the node (not from the index) and runs every check; only for
+    signed-in auditors."""
+    if viewer.address is None:
+        raise AuthenticationError("sign in first: audits are for auditors")
+    if not viewer.auditor:
+        raise ForbiddenError(f"{viewer.address} does not hold the registry's AUDITOR_ROLE")
+    report = run_audit(
+        w3=runtime.w3,
+        deployment=runtime.deployment,
+        abis={name: runtime.artifacts[name].abi for name in runtime.deployment.contracts},
+        agreement=body.agreement_id,
+    )
+    return report.to_json()

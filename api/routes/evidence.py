@@ -1,0 +1,144 @@
+"""Evidence documents: metadata for their readers and auditors, upload of client-sealed ones.
+
+The server never sees a plaintext or a key: a client seals the document locally
+(`ledger.evidence.seal`), uploads the envelope and the ciphertext, and puts the commitment on
+chain itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import PrincipalDep, RuntimeDep, ViewerDep
+from api.etag import etag_response
+from api.problems import problem_responses
+from api.routes.params import HASH_PATTERN
+from ledger.auth import AuthenticationError
+from ledger.errors import ForbiddenError, ValidationError
+from ledger.evidence import Envelope, EvidenceStore, store_sealed
+
+router = APIRouter(prefix="/evidence", tags=["evidence"])
+
+DocumentIdPath = Annotated[str, Path(pattern=HASH_PATTERN, description="document id")]
+
+
+class EvidenceRead(BaseModel):
+    """An evidence document's metadata (no secret: every key in the envelope is wrapped)."""
+
+    document_id: str = Field(examples=["0x" + "d0" * 32])
+    content_sha256: str
+    content_size: int
+    uploader: str | None
+    parties: list[str] = Field(description="the readers the document was sealed for")
+    readers: list[str] = Field(description="who can decrypt it now (after grants/revokes)")
+    log_entries: int
+
+
+class EvidenceList(BaseModel):
+    """The documents the caller may see."""
+
+    items: list[EvidenceRead]
+
+
+class EvidenceCreate(BaseModel):
+    """A document sealed by the client: its envelope JSON and the ciphertext (base64)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "envelope": {"version": 1, "documentId": "0x…", "log": ["…"]},
+                    "ciphertext": "q83vASNFZ4k=",
+                }
+            ]
+        },
+    )
+    envelope: dict[str, Any] = Field(description="`SealedDocument.envelope.to_json()`")
+    ciphertext: str = Field(description="base64 of `SealedDocument.ciphertext`")
+
+
+def _read(envelope: Envelope) -> EvidenceRead:
+    state = envelope.access()
+    return EvidenceRead(
+        document_id="0x" + envelope.document_id.hex(),
+        content_sha256="0x" + envelope.content_sha256.hex(),
+        content_size=envelope.content_size,
+        uploader=state.uploader,
+        parties=sorted(state.parties),
+        readers=sorted(state.readers),
+        log_entries=len(envelope.log),
+    )
+
+
+def _may_see(item: EvidenceRead, address: str, auditor: bool) -> bool:
+    return auditor or address == item.uploader or address in item.parties or address in item.readers
+
+
+def _store(runtime: RuntimeDep) -> EvidenceStore:
+    return EvidenceStore(runtime.data_dir / "evidence")
+
+
+@router.get(
+    "",
+    summary="List the evidence documents the caller may see",
+    response_model=EvidenceList,
+    responses=problem_responses(401, 429),
+)
+def list_evidence(request: Request, runtime: RuntimeDep, viewer: ViewerDep) -> Response:
+    """Documents the caller uploaded, was sealed for or may read; every one for auditors."""
+    if viewer.address is None:
+        raise AuthenticationError("sign in first: evidence metadata is private to its parties")
+    store = _store(runtime)
+    items = [_read(store.load_envelope(doc)) for doc in store.document_ids()]
+    visible = [i for i in items if _may_see(i, viewer.address, viewer.auditor)]
+    return etag_response(request, EvidenceList, {"items": visible})
+
+
+@router.get(
+    "/{document_id}",
+    summary="Get one evidence document's metadata",
+    response_model=EvidenceRead,
+    responses=problem_responses(401, 403, 404, 422, 429),
+)
+def get_evidence(
+    request: Request, runtime: RuntimeDep, viewer: ViewerDep, document_id: DocumentIdPath
+) -> Response:
+    """The envelope's metadata, for its parties, current readers and auditors."""
+    if viewer.address is None:
+        raise AuthenticationError("sign in first: evidence metadata is private to its parties")
+    item = _read(_store(runtime).load_envelope(bytes.fromhex(document_id[2:])))
+    if not _may_see(item, viewer.address, viewer.auditor):
+        raise ForbiddenError(f"{viewer.address} is not a party or reader of {document_id}")
+    return etag_response(request, EvidenceRead, item)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Upload a document the client sealed",
+    response_model=EvidenceRead,
+    responses=problem_responses(401, 403, 409, 413, 422, 429),
+)
+def create_evidence(
+    body: EvidenceCreate, runtime: RuntimeDep, principal: PrincipalDep, response: Response
+) -> EvidenceRead:
+    """Stores the envelope and ciphertext if the envelope's upload entries are signed by the
+    caller and the ciphertext matches its digest; 409 if the document exists."""
+    try:
+        ciphertext = base64.b64decode(body.ciphertext, validate=True)
+    except binascii.Error as err:
+        raise ValidationError("ciphertext: not base64") from err
+    stored = store_sealed(
+        store=_store(runtime),
+        envelope_json=body.envelope,
+        ciphertext=ciphertext,
+        uploader=principal.address,
+    )
+    response.headers["Location"] = f"/evidence/0x{stored.document_id.hex()}"
+    return _read(stored)

@@ -1,0 +1,104 @@
+"""Private data over HTTP: evidence metadata for its parties and auditors, client-sealed uploads,
+and audits for auditors only — every other caller gets a 401/403 problem."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from eth_account.signers.local import LocalAccount
+from eth_keys import keys
+from fastapi.testclient import TestClient
+
+from ledger.evidence import seal
+from ledger.queries import AUDITOR_ROLE
+from ledger.services import ParkServices
+from tests.api.conftest import sign_in
+from tests.conftest import Suite
+
+
+def _public(account: LocalAccount) -> bytes:
+    return bytes(keys.PrivateKey(bytes(account.key)).public_key.to_bytes())
+
+
+def _auth(client: TestClient, account: LocalAccount) -> dict[str, str]:
+    return {"Authorization": f"Bearer {sign_in(client, account)}"}
+
+
+@pytest.fixture
+def sealed(suite: Suite) -> dict[str, Any]:
+    """A document sealed locally by accounts[1] for itself and accounts[2]."""
+    uploader, reader = suite.accounts[1], suite.accounts[2]
+    document = seal(
+        document=b"storyboard v3",
+        reader_public_keys=[_public(uploader), _public(reader)],
+        uploader_private_key=bytes(uploader.key),
+    )
+    body = {
+        "envelope": document.envelope.to_json(),
+        "ciphertext": base64.b64encode(document.ciphertext).decode(),
+    }
+    return {"body": body, "id": "0x" + document.document_id.hex(), "uploader": uploader}
+
+
+def grant_auditor(suite: Suite, services: ParkServices, account: LocalAccount) -> None:
+    """The registry admin makes `account` an auditor; the index learns it."""
+    suite.transact(
+        suite["ParkRegistry"].functions.grantRole(bytes.fromhex(AUDITOR_ROLE[2:]), account.address),
+        suite.accounts[0].address,
+    )
+    services.sync()
+
+
+def test_evidence_metadata_is_visible_to_its_parties_and_auditors_only(
+    client: TestClient, suite: Suite, services: ParkServices, sealed: dict[str, Any]
+) -> None:
+    created = client.post(
+        "/evidence", json=sealed["body"], headers=_auth(client, sealed["uploader"])
+    )
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"/evidence/{sealed['id']}"
+    url = f"/evidence/{sealed['id']}"
+    reader = _auth(client, suite.accounts[2])
+    size = sealed["body"]["envelope"]["content"]["size"]
+    assert client.get(url, headers=reader).json()["content_size"] == size
+    assert [d["document_id"] for d in client.get("/evidence", headers=reader).json()["items"]] == [
+        sealed["id"]
+    ]
+    outsider = _auth(client, suite.accounts[5])
+    denied = client.get(url, headers=outsider)
+    assert denied.status_code == 403
+    assert denied.headers["content-type"] == "application/problem+json"
+    assert client.get("/evidence", headers=outsider).json()["items"] == []
+    assert client.get(url).status_code == 401
+    auditor = suite.accounts[7]
+    grant_auditor(suite, services, auditor)
+    assert client.get(url, headers=_auth(client, auditor)).status_code == 200
+
+
+def test_upload_is_refused_when_the_caller_did_not_seal_it_or_the_ciphertext_differs(
+    client: TestClient, suite: Suite, sealed: dict[str, Any]
+) -> None:
+    other = client.post("/evidence", json=sealed["body"], headers=_auth(client, suite.accounts[2]))
+    assert other.status_code == 403
+    tampered = {**sealed["body"], "ciphertext": base64.b64encode(b"not it").decode()}
+    changed = client.post("/evidence", json=tampered, headers=_auth(client, sealed["uploader"]))
+    assert changed.status_code == 422
+    assert changed.json()["type"] == "/problems/evidence-tampered"
+    stored = client.get(f"/evidence/{sealed['id']}", headers=_auth(client, sealed["uploader"]))
+    assert stored.status_code == 404
+
+
+def test_audit_runs_for_auditors_and_is_forbidden_to_others(
+    client: TestClient, suite: Suite, services: ParkServices
+) -> None:
+    assert client.post("/audit", json={}).status_code == 401
+    party = client.post("/audit", json={}, headers=_auth(client, suite.accounts[1]))
+    assert party.status_code == 403
+    auditor = suite.accounts[7]
+    grant_auditor(suite, services, auditor)
+    report = client.post("/audit", json={}, headers=_auth(client, auditor))
+    assert report.status_code == 200, report.text
+    assert report.json()["result"] == "pass"
+    assert report.json()["reportHash"].startswith("0x")
