@@ -97,3 +97,20 @@ class KeyStore:
             raise ValidationError(f"cannot unlock {v.address(address)}: wrong password") from err
         account: LocalAccount = Account.from_key(key)
         return account
+
+
+def load_key_file(path: Path) -> LocalAccount:
+    """An account from a file holding a 0x-hex private key or an eth-account keystore JSON."""
+    try:
+        text = path.read_text(errors="replace").strip()
+    except OSError as err:
+        raise ValidationError(f"cannot read {path}: {err.strerror}") from err
+    try:
+        if text.startswith("{"):
+            text = (
+                "0x" + bytes(Account.decrypt(text, read_password(f"password for {path}: "))).hex()
+            )
+        account: LocalAccount = Account.from_key(text)
+    except ValueError as err:
+        raise ValidationError(f"cannot load a key from {path}: {err}") from err
+    return account

@@ -7,15 +7,12 @@ keystore JSON whose password comes from `PARK_LEDGER_KEY_PASSWORD` or a prompt.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from eth_account import Account
-
+from ledger import keys
 from ledger.errors import ValidationError
 from ledger.evidence import (
     EvidenceStore,
@@ -30,7 +27,6 @@ from ledger.evidence import (
 )
 from ledger.evidence.codec import to_hex
 
-PASSWORD_ENV = "PARK_LEDGER_KEY_PASSWORD"
 EXIT_MISMATCH = 1
 
 
@@ -174,15 +170,8 @@ def run_key(args: argparse.Namespace) -> int:
 
 
 def load_key_file(path: Path) -> ParticipantKey:
-    """Read a 0x-hex private key or an eth-account keystore JSON."""
-    text = _read_file(path).decode(errors="replace").strip()
-    if not text.startswith("{"):
-        return load_private_key(text)
-    password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"password for {path}: ")
-    try:
-        return load_private_key(bytes(Account.decrypt(text, password)))
-    except ValueError as err:
-        raise ValidationError(f"cannot decrypt the keystore {path}: {err}") from err
+    """The participant key in a 0x-hex private key file or an eth-account keystore JSON."""
+    return load_private_key(bytes(keys.load_key_file(path).key))
 
 
 def _read_file(path: Path) -> bytes:

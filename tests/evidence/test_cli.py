@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
+from ledger import keys
 from ledger.cli import evidence_commands
 from ledger.errors import NotAuthorisedReaderError
 from ledger.evidence import ParticipantKey
@@ -73,5 +74,5 @@ def test_cli_reads_keystore_when_key_file_is_encrypted_json(
     keystore = Account.encrypt(party_b.secret, "pw", kdf="pbkdf2", iterations=2)
     path = tmp_path / "keystore.json"
     path.write_text(json.dumps(keystore))
-    monkeypatch.setenv(evidence_commands.PASSWORD_ENV, "pw")
+    monkeypatch.setenv(keys.PASSWORD_ENV, "pw")
     assert evidence_commands.load_key_file(path).address == party_b.address
