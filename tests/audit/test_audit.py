@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import sys
 from collections.abc import Iterator
@@ -10,12 +11,15 @@ from typing import Any
 
 import pytest
 from eth_utils import keccak
+from sqlalchemy import text
 
 from ledger.audit import AuditReport, audit_history, collect, run_audit, to_html, to_markdown
 from ledger.chain import MemoryChain
 from ledger.compiler import CompileResult
+from ledger.config import get_settings
 from ledger.deploy import Deployment, deploy_suite
 from ledger.errors import RevertError
+from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
 from ledger.revert import ErrorDecoder
 from ledger.suite import PARK_SUITE
 from tests.audit.faulty import compile_faulty_project
@@ -37,6 +41,7 @@ from module_helpers import (
 )
 
 ETH = 10**18
+AUDIT_PACKAGE = Path(__file__).resolve().parents[2] / "ledger" / "audit"
 ZERO = "0x" + "00" * 20
 
 
@@ -134,13 +139,8 @@ def _failed(report: AuditReport) -> dict[str, list[Any]]:
     return {f"{c.check}:{c.subject}": list(c.findings) for c in report.checks if not c.passed}
 
 
-def test_audit_passes_when_the_history_is_honest(
-    park: tuple[Suite, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_audit_passes_when_the_history_is_honest(park: tuple[Suite, dict[str, Any]]) -> None:
     suite, flow = park
-    # NOTE: the auditor never opens the SQL index: point the data dir at garbage to prove it.
-    (tmp_path / "index.sqlite").write_bytes(b"not a database" * 100)
-    monkeypatch.setenv("PARK_LEDGER_DATA_DIR", str(tmp_path))
     report = _audit(suite)
     assert _failed(report) == {}
     assert report.passed
@@ -165,6 +165,88 @@ def test_audit_passes_when_the_history_is_honest(
     assert "PASS" in to_html(report)
     one = _audit(suite, agreement=flow["fixed"])
     assert [a.agreement_id for a in one.agreements] == [flow["fixed"]]
+
+
+def test_audit_report_is_identical_when_the_sql_index_is_tampered_or_garbage(
+    park: tuple[Suite, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suite, _ = park
+    monkeypatch.setenv("PARK_LEDGER_DATA_DIR", str(tmp_path / "no-index"))
+    without_index = _audit(suite).to_json()
+    index_dir = tmp_path / "tampered"
+    engine = create_index_engine(f"sqlite:///{index_dir / 'index.sqlite'}")
+    indexer = Indexer(
+        w3=suite.w3,
+        engine=engine,
+        config=IndexerConfig.for_deployment(suite.deployment, suite.artifacts),
+        projectors=park_projectors(revenue=suite["Revenue"]),
+    )
+    assert indexer.sync().events > 0
+    with engine.begin() as db:
+        # A compromised server: inflated balances, forged heads, deleted and altered events.
+        assert db.execute(text("UPDATE balances SET claimable = claimable + 1000")).rowcount
+        assert db.execute(text(f"UPDATE agreement_heads SET head = '0x{'ee' * 32}'")).rowcount
+        assert db.execute(text("DELETE FROM events WHERE name = 'RevenueDeposited'")).rowcount
+        assert db.execute(
+            text("UPDATE events SET contract = 'Forged' WHERE log_index = 0")
+        ).rowcount
+    engine.dispose()
+    monkeypatch.setenv("PARK_LEDGER_DATA_DIR", str(index_dir))
+    assert get_settings().data_dir == index_dir
+    with_tampered_index = _audit(suite).to_json()
+    (index_dir / "index.sqlite").write_bytes(b"not a database" * 100)
+    with_garbage_index = _audit(suite).to_json()
+
+    for body in (without_index, with_tampered_index, with_garbage_index):
+        body.pop("stats")  # timings, outside the hashed report
+    assert with_tampered_index == without_index
+    assert with_garbage_index == without_index
+    assert without_index["result"] == "pass"
+
+
+def test_audit_package_never_imports_the_index_or_the_outbox_when_loaded() -> None:
+    modules = [f"ledger.audit.{p.stem}" for p in AUDIT_PACKAGE.glob("*.py")]
+    reached = _import_closure(modules)
+    assert "ledger.audit.checks" in reached  # the walk follows the package
+    assert "ledger.indexer" in _import_closure(["ledger.cli"])  # and would see a violation
+    forbidden = sorted(
+        m for m in reached if m.startswith(("ledger.indexer", "ledger.relayer", "api"))
+    )
+    assert forbidden == []
+
+
+def _import_closure(roots: list[str]) -> set[str]:
+    """Every project module `roots` import, transitively (function-level imports included)."""
+    project = Path(__file__).resolve().parents[2]
+    seen: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        parts = name.split(".")
+        # NOTE: importing a.b.c runs the __init__ of a and a.b first.
+        pending += [
+            ".".join(parts[:i]) for i in range(1, len(parts)) if ".".join(parts[:i]) not in seen
+        ]
+        if name in seen:
+            continue
+        base = project.joinpath(*parts)
+        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if not path.is_file():
+            continue
+        seen.add(name)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                pending += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level:
+                    module = ".".join(
+                        [*package.split(".")[: len(package.split(".")) - node.level + 1], module]
+                    ).strip(".")
+                pending.append(module)
+                pending += [f"{module}.{alias.name}" for alias in node.names]
+    return seen
 
 
 def test_audit_names_the_contract_when_the_manifest_points_at_other_code(
