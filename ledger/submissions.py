@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ledger import intents, signing
 from ledger import validation as v
 from ledger.client import Ledger, SignedRecords
 from ledger.errors import IdempotencyConflictError
-from ledger.relayer import OutboxEntry, Relayer
+from ledger.relayer import Intent, OutboxEntry, Relayer
 from ledger.signing import TypedData
 from ledger.structs import ConsentSignature, Contribution, VoteSignature, VoteSupport
 
@@ -96,40 +96,56 @@ class Submissions:
         content_hash: str,
     ) -> OutboxEntry:
         """Check a signed consent, then journal `consentBySignatures` for it."""
-        key = _key(consent.signer, client_key, content_hash)
-        if (known := self._known(key, content_hash)) is not None:
-            return known
-        intents.check_consent(self.ledger, agreement_id=agreement_id, consent=consent)
-        intent = intents.encode_consent(
-            agreements=self.ledger.agreements.address, agreement_id=agreement_id, consent=consent
-        )
-        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+
+        def checked() -> Intent:
+            intents.check_consent(self.ledger, agreement_id=agreement_id, consent=consent)
+            return intents.encode_consent(
+                agreements=self.ledger.agreements.address,
+                agreement_id=agreement_id,
+                consent=consent,
+            )
+
+        return self._submit(consent.signer, client_key, content_hash, checked)
 
     def submit_vote(
         self, *, proposal_id: int, vote: VoteSignature, client_key: str | None, content_hash: str
     ) -> OutboxEntry:
         """Check a signed vote, then journal `voteBySignatures` for it."""
-        key = _key(vote.voter, client_key, content_hash)
-        if (known := self._known(key, content_hash)) is not None:
-            return known
-        intents.check_vote(self.ledger, proposal_id=proposal_id, vote=vote)
-        intent = intents.encode_vote(
-            governance=self.ledger.governance.address, proposal_id=proposal_id, vote=vote
-        )
-        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+
+        def checked() -> Intent:
+            intents.check_vote(self.ledger, proposal_id=proposal_id, vote=vote)
+            return intents.encode_vote(
+                governance=self.ledger.governance.address, proposal_id=proposal_id, vote=vote
+            )
+
+        return self._submit(vote.voter, client_key, content_hash, checked)
 
     def submit_records(
         self, *, signed: SignedRecords, client_key: str | None, content_hash: str
     ) -> OutboxEntry:
         """Check a contributor's signed batch, then journal `recordBySignature` for it."""
-        key = _key(signed.contributor, client_key, content_hash)
+
+        def checked() -> Intent:
+            intents.check_records(self.ledger, signed=signed)
+            return intents.encode_record(
+                contributions=self.ledger.contributions.address, signed=signed
+            )
+
+        return self._submit(signed.contributor, client_key, content_hash, checked)
+
+    def _submit(
+        self,
+        signer: str,
+        client_key: str | None,
+        content_hash: str,
+        checked: Callable[[], Intent],
+    ) -> OutboxEntry:
+        """A retry answers with its first entry; otherwise `checked()` runs the pre-flight
+        checks (raising on a bad intent) and its intent is journaled."""
+        key = _key(signer, client_key, content_hash)
         if (known := self._known(key, content_hash)) is not None:
             return known
-        intents.check_records(self.ledger, signed=signed)
-        intent = intents.encode_record(
-            contributions=self.ledger.contributions.address, signed=signed
-        )
-        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+        return self.relayer.submit(checked(), idempotency_key=key, content_hash=content_hash)
 
     def _known(self, key: str, content_hash: str) -> OutboxEntry | None:
         """The entry already journaled under `key` (a retry), checked before the chain is: a

@@ -16,7 +16,9 @@ EXAMPLE_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 class ChallengeCreate(BaseModel):
     """Who wants to sign in."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"address": EXAMPLE_ADDRESS}]}
+    )
     address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=[EXAMPLE_ADDRESS])
 
 
@@ -34,7 +36,18 @@ class ChallengeRead(BaseModel):
 class TokenCreate(BaseModel):
     """The challenge message exactly as issued, and the wallet's signature of it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "message": "127.0.0.1:8000 wants you to sign in with your Ethereum "
+                    "account:\n0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n…",
+                    "signature": "0x" + "ab" * 65,
+                }
+            ]
+        },
+    )
     message: str = Field(max_length=2048)
     signature: str = Field(pattern=r"^0x[0-9a-fA-F]{130}$", examples=["0x" + "ab" * 65])
 

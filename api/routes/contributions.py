@@ -100,6 +100,13 @@ EXAMPLE_RECORD: dict[str, JsonValue] = {
     "accountable": ZERO_ADDRESS,
 }
 
+EXAMPLE_DRAFT: dict[str, JsonValue] = {
+    "agreement_id": EXAMPLE_AGREEMENT,
+    "contributor": EXAMPLE_ADDRESS,
+    "records": [EXAMPLE_RECORD],
+    "deadline": 1795622292,
+}
+
 
 class RecordItem(BaseModel):
     """One contribution as its contributor records it."""
@@ -131,26 +138,14 @@ class RecordItem(BaseModel):
 class RecordsTypedDataCreate(BaseModel):
     """The batch a contributor is about to sign."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "agreement_id": EXAMPLE_AGREEMENT,
-                    "contributor": EXAMPLE_ADDRESS,
-                    "records": [EXAMPLE_RECORD],
-                    "deadline": 1795622292,
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_DRAFT]})
     agreement_id: str = Field(pattern=HASH_PATTERN)
     contributor: str = Field(pattern=ADDRESS_PATTERN)
     records: list[RecordItem] = Field(min_length=1, max_length=MAX_BATCH)
     deadline: int = Field(ge=0, lt=2**64)
 
 
-class ContributionCreate(SignedBody):
+class ContributionCreate(SignedBody, RecordsTypedDataCreate):
     """A batch of one or more records signed by its contributor (EIP-712 `RecordContributions`)."""
 
     model_config = ConfigDict(
@@ -158,19 +153,13 @@ class ContributionCreate(SignedBody):
         json_schema_extra={
             "examples": [
                 {
-                    "agreement_id": EXAMPLE_AGREEMENT,
-                    "contributor": EXAMPLE_ADDRESS,
-                    "records": [EXAMPLE_RECORD],
+                    **EXAMPLE_DRAFT,
                     "nonce": 1,
-                    "deadline": 1795622292,
                     "signature": EXAMPLE_SIGNATURE,
                 }
             ]
         },
     )
-    agreement_id: str = Field(pattern=HASH_PATTERN)
-    contributor: str = Field(pattern=ADDRESS_PATTERN)
-    records: list[RecordItem] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 @router.post(

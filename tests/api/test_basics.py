@@ -101,3 +101,32 @@ def test_openapi_documents_summaries_and_problem_responses(client: TestClient) -
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
     token = spec["paths"]["/auth/token"]["post"]["responses"]
     assert "application/problem+json" in token["401"]["content"]
+
+
+def test_openapi_documents_every_operation_for_a_client_generator(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            name = f"{method.upper()} {path}"
+            if path not in {"/health"}:
+                problems = [
+                    status
+                    for status, response in operation["responses"].items()
+                    if PROBLEM in response.get("content", {})
+                ]
+                assert problems, f"{name} documents no problem response"
+            body = operation.get("requestBody")
+            if body is not None:
+                ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+                schema = spec["components"]["schemas"][ref]
+                assert schema.get("examples"), f"{name} has no example body ({ref})"
+    writes = [
+        ("/agreements/{agreement_id}/consents", "post"),
+        ("/proposals/{proposal_id}/votes", "post"),
+        ("/contributions", "post"),
+    ]
+    for path, method in writes:
+        operation = spec["paths"][path][method]
+        assert "202" in operation["responses"]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert "Idempotency-Key" in headers

@@ -7,11 +7,21 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
 
+from ledger import signing
 from ledger.chain.anvil import free_port
+from ledger.chain.base import dev_accounts
+from ledger.client import Ledger
+from ledger.structs import AgreementParams
 
 
 def wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 180) -> httpx.Response:
@@ -81,3 +91,87 @@ def test_serve_deploys_on_first_start_and_reuses_the_durable_chain(tmp_path: Pat
     finally:
         stop(second)
     assert second.returncode == 0
+
+
+def token_for(url: str, account: LocalAccount) -> str:
+    """Sign in over HTTP with `account`'s key."""
+    challenge = httpx.post(f"{url}/auth/challenge", json={"address": account.address}).json()
+    signed = Account.sign_message(encode_defunct(text=challenge["message"]), account.key)
+    answer = httpx.post(
+        f"{url}/auth/token",
+        json={"message": challenge["message"], "signature": "0x" + signed.signature.hex()},
+    )
+    return str(answer.json()["token"])
+
+
+def poll(
+    fetch: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """Call `fetch` until `done` holds (the background relayer and indexer get there)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        body = fetch()
+        if done(body):
+            return body
+        time.sleep(0.25)
+    raise AssertionError(f"never reached: last answer {body}")
+
+
+def test_signed_consent_round_trips_through_the_served_relayer_and_indexer(tmp_path: Path) -> None:
+    port, anvil_port = free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(tmp_path, port, anvil_port)
+    try:
+        wait_ready(url, server)
+        ledger = Ledger.connect(
+            deployment=tmp_path / "deployments" / "31337.json", rpc=f"http://127.0.0.1:{anvil_port}"
+        )
+        admin, proposer, party = dev_accounts(3)
+        ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
+        for account in (proposer, party):
+            ledger.registry.register(
+                account=account.address,
+                kind=0,
+                profile_hash=keccak(text=account.address),
+                sender=admin,
+            )
+        params = AgreementParams(
+            parties=[proposer.address, party.address],
+            shares_bps=[5000, 5000],
+            terms_hash=keccak(text="exhibition terms"),
+            consent_deadline=ledger.timestamp() + 86_400,
+        )
+        salt = keccak(text="serve-round-trip")
+        ledger.agreements.propose(params=params, salt=salt, sender=proposer)
+        aid = "0x" + ledger.agreements.agreement_id_of(proposer=proposer.address, salt=salt).hex()
+
+        deadline = ledger.timestamp() + 3600
+        typed = httpx.get(
+            f"{url}/agreements/{aid}/consents/typed-data",
+            params={"signer": party.address, "deadline": deadline},
+        ).json()
+        body = {
+            "signer": party.address,
+            "nonce": typed["message"]["nonce"],
+            "deadline": deadline,
+            "signature": "0x" + signing.sign(typed, party).hex(),
+        }
+        accepted = httpx.post(
+            f"{url}/agreements/{aid}/consents", json=body, headers={"Idempotency-Key": "c-1"}
+        )
+        assert accepted.status_code == 202, accepted.text
+        auth = {"Authorization": f"Bearer {token_for(url, party)}"}
+        location = url + accepted.headers["location"]
+        entry = poll(
+            lambda: httpx.get(location, headers=auth).json(),
+            lambda e: e["status"] in {"confirmed", "failed"},
+        )
+        assert entry["status"] == "confirmed", entry
+        agreement = poll(
+            lambda: httpx.get(f"{url}/agreements/{aid}").json(),
+            lambda a: a.get("status") == "Active",
+        )
+        assert {c["party"] for c in agreement["consents"]} == {proposer.address, party.address}
+    finally:
+        output = stop(server)
+    assert server.returncode == 0, output
