@@ -322,7 +322,7 @@ def gas_sections(snapshot: Mapping[str, int], *, plots_dir: Path) -> list[Sectio
     return [
         Section("Gas against the goals", "\n".join(goals)),
         Section("Gas against the peers", "\n".join(ratios)),
-        Section("Gas against the number of parties", "\n\n".join(figures), plots),
+        Section("Gas plots", "\n\n".join(figures), plots),
         Section("Every gas entry", "\n".join(entries)),
     ]
 
