@@ -17,6 +17,7 @@ from module_helpers import register_all
 from api.app import create_app
 from api.settings import ApiSettings
 from ledger import signing
+from ledger.client import Ledger
 from ledger.queries import AUDITOR_ROLE
 from ledger.services import ParkServices
 from tests.api.conftest import BASE_URL, sign_in
@@ -81,7 +82,7 @@ def outbox_size(services: ParkServices) -> int:
     return sum(services.relayer.outbox.counts().values())
 
 
-def test_workflow_consent_record_vote_over_http_reaches_the_chain_and_the_index(
+def test_workflow_over_http_reaches_the_chain_and_the_index_when_parties_sign_and_send(
     client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
     aid, parties = proposed["aid"], proposed["parties"]
@@ -126,7 +127,31 @@ def test_workflow_consent_record_vote_over_http_reaches_the_chain_and_the_index(
         (20, str(typed["message"]["nonce"])),
     ]
 
-    # Parties propose, confirm, deposit and claim themselves (no signed form in the contracts).
+    # Parties confirm, deposit, claim, commit and propose themselves: the contracts take these
+    # only from the acting account (docs/api.md), so each sends its own transaction.
+    ledger = Ledger.from_runtime(services.runtime)
+    batch = ledger.contributions.batch(listing[0]["batch_root"])
+    ledger.contributions.confirm(agreement_id=aid, proof=batch.proof(0), sender=parties[1])
+    ledger.revenue.deposit(agreement_id=aid, amount=3 * ETH, sender=suite.accounts[0])
+    ledger.revenue.claim(agreement_id=aid, sender=parties[1])
+    ledger.commitments.commit(
+        agreement_id=aid,
+        kind="deliverable",
+        description_hash=keccak(text="catalogue"),
+        deadline=suite.chain.timestamp() + 86_400,
+        bond=ETH,
+        sender=parties[2],
+    )
+    services.sync()
+    confirmed = client.get("/contributions", params={"agreement_id": aid, "status": "Confirmed"})
+    assert [c["record_id"] for c in confirmed.json()["items"]] == ["0x" + batch.record_ids[0].hex()]
+    claims = client.get("/revenue/claims", params={"agreement_id": aid}).json()["items"]
+    assert [(c["account"], int(c["amount"]) > 0) for c in claims] == [(parties[1].address, True)]
+    balances = client.get("/revenue/balances", params={"account": parties[1].address}).json()
+    assert balances["items"][0]["claimable"] == "0"
+    commitment = client.get("/commitments", params={"committer": parties[2].address}).json()
+    assert [(c["bond"], c["status"]) for c in commitment["items"]] == [(str(ETH), "Open")]
+
     governance = suite["Governance"]
     raw_aid = bytes.fromhex(aid[2:])
     suite.transact(
