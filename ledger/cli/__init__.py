@@ -14,6 +14,7 @@ from ledger.cli import (
     evidence_commands,
     index_commands,
     keys_commands,
+    workflow_commands,
 )
 from ledger.errors import LedgerError
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     index_commands.register(commands)
     audit_commands.register(commands)
     keys_commands.register(commands)
+    workflow_commands.register(commands)
     for plugin in entry_points(group=PLUGIN_GROUP):
         plugin.load()(commands)
     return parser

@@ -30,12 +30,23 @@ class ProgressBar:
         if progress.fraction < 1.0 and now - self._last < MIN_INTERVAL_S:
             return
         self._last = now
-        filled = int(WIDTH * progress.fraction)
         rate = progress.events / progress.elapsed if progress.elapsed > 0 else 0.0
+        self._draw(
+            progress.fraction,
+            f"block {progress.done_block}/{progress.to_block} "
+            f"· {progress.events} events · {rate:,.0f}/s",
+        )
+
+    def count(self, *, done: int, total: int, unit: str) -> None:
+        """Draw `done` of `total` items (e.g. records sent in batches)."""
+        if self.enabled:
+            fraction = 1.0 if total <= 0 else min(1.0, done / total)
+            self._draw(fraction, f"{done}/{total} {unit}")
+
+    def _draw(self, fraction: float, detail: str) -> None:
+        filled = int(WIDTH * fraction)
         self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] "
-            f"{progress.fraction:4.0%} block {progress.done_block}/{progress.to_block} "
-            f"· {progress.events} events · {rate:,.0f}/s"
+            f"\r{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] {fraction:4.0%} {detail}"
         )
         self.stream.flush()
         self._drawn = True
