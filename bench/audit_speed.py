@@ -17,13 +17,13 @@ from typing import Any
 
 from eth_utils import keccak
 
-from bench.context import context_for
 from bench.park_setup import ZERO_ADDRESS, make_agreement
 from ledger.audit import run_audit
 from ledger.chain import AnvilChain
 from ledger.compiler import compile_project
 from ledger.deploy import deploy_suite
 from ledger.merkle import RecordedBatch
+from ledger.sandbox import Sandbox
 from ledger.structs import Contribution, ContributionKind
 
 BATCH = 100
@@ -60,7 +60,7 @@ def run(size: int = 10_000) -> dict[str, Any]:
         AnvilChain(state_file=None, accounts=4, log_file=Path(tmp) / "anvil.log") as anvil,
     ):
         deployment = deploy_suite(anvil.w3, artifacts, deployer=anvil.accounts[0].address)
-        ctx = context_for(chain=anvil, artifacts=artifacts, deployment=deployment)
+        ctx = Sandbox.on(chain=anvil, artifacts=artifacts, deployment=deployment)
         record_history(ctx, records=size)
         abis = {name: artifacts[name].abi for name in deployment.contracts}
         started = time.perf_counter()

@@ -21,9 +21,9 @@ from ledger.deploy import Deployment, deploy_suite
 from ledger.errors import RevertError
 from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
 from ledger.revert import ErrorDecoder
+from ledger.sandbox import Sandbox as Suite
 from ledger.suite import PARK_SUITE
 from tests.audit.faulty import compile_faulty_project
-from tests.conftest import Suite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 
@@ -48,13 +48,7 @@ ZERO = "0x" + "00" * 20
 def _suite(
     chain: MemoryChain, artifacts: CompileResult, deployment: Deployment, decoder: ErrorDecoder
 ) -> Suite:
-    return Suite(
-        chain=chain,
-        artifacts=artifacts,
-        deployment=deployment,
-        decoder=decoder,
-        contracts={n: deployment.contract(chain.w3, artifacts, n) for n in deployment.contracts},
-    )
+    return Suite.on(chain=chain, artifacts=artifacts, deployment=deployment)
 
 
 def _abis(suite: Suite) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench.audit_speed import record_history
-from bench.context import context_for
 from ledger.chain import AnvilChain
 from ledger.compiler import CompileResult
 from ledger.deploy import deploy_suite, manifest_path
+from ledger.sandbox import Sandbox
 
 pytestmark = pytest.mark.anvil
 
@@ -53,7 +53,7 @@ def test_audit_command_writes_reports_attests_and_exits_2_when_run_against_anvil
             anvil.w3, artifacts, deployer=admin.address, manifest_dir=tmp_path
         )
         manifest = manifest_path(tmp_path, deployment.chain_id)
-        ctx = context_for(chain=anvil, artifacts=artifacts, deployment=deployment)
+        ctx = Sandbox.on(chain=anvil, artifacts=artifacts, deployment=deployment)
         agreement = record_history(ctx, records=12, batch=5)
         registry = ctx["ParkRegistry"]
         ctx.transact(

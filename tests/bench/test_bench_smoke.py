@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bench import gas_contributions, run
-from bench.context import context_for
 from bench.peers import eas, payment_splitter, safe
 from ledger.chain import MemoryChain
 from ledger.compiler import CompileResult
 from ledger.deploy import Deployment
+from ledger.sandbox import Sandbox
 from ledger.toolchain import solc_version
 
 
@@ -25,7 +25,7 @@ def entries(
 ) -> Iterator[dict[str, int]]:
     """Ours (contributions) and every peer at size 2, measured on the session chain."""
     state = memory_chain.snapshot()
-    ctx = context_for(chain=memory_chain, artifacts=artifacts, deployment=deployment)
+    ctx = Sandbox.on(chain=memory_chain, artifacts=artifacts, deployment=deployment)
     measured = gas_contributions.measure(ctx)
     measured |= eas.measure(ctx, batch_sizes=(2,))
     measured |= payment_splitter.measure(ctx, party_counts=(2,))

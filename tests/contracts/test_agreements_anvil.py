@@ -4,9 +4,7 @@ consents, an amendment voted by signature and executed, the hash chain recompute
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from agreement_helpers import (
@@ -22,58 +20,24 @@ from agreement_helpers import (
 )
 from eth_abi import encode
 from eth_utils import keccak
-from web3.contract import Contract
-from web3.types import TxReceipt
 
 from ledger.chain import AnvilChain
 from ledger.compiler import CompileResult
 from ledger.deploy import deploy_suite
-from ledger.revert import ErrorDecoder
-from ledger.tx import transact
+from ledger.sandbox import Sandbox
 
 pytestmark = pytest.mark.anvil
 
 
-@dataclass
-class AnvilSuite:
-    """The suite on anvil, with the interface the helpers use."""
-
-    chain: AnvilChain
-    decoder: ErrorDecoder
-    contracts: dict[str, Contract] = field(default_factory=dict)
-
-    @property
-    def w3(self) -> Any:
-        """The node's Web3."""
-        return self.chain.w3
-
-    @property
-    def accounts(self) -> list[Any]:
-        """The node's funded dev accounts."""
-        return self.chain.accounts
-
-    def __getitem__(self, name: str) -> Contract:
-        return self.contracts[name]
-
-    def transact(self, fn: Any, sender: Any) -> TxReceipt:
-        """Send `fn` from `sender`; RevertError on a revert."""
-        return transact(fn, sender=getattr(sender, "address", sender), decoder=self.decoder)
-
-
 @pytest.fixture
-def anvil_suite(
-    tmp_path: Path, artifacts: CompileResult, decoder: ErrorDecoder
-) -> Iterator[AnvilSuite]:
+def anvil_suite(tmp_path: Path, artifacts: CompileResult) -> Iterator[Sandbox]:
     """A fresh anvil node with the park suite deployed."""
     with AnvilChain(state_file=tmp_path / "state.json") as node:
         deployment = deploy_suite(node.w3, artifacts, deployer=node.accounts[0].address)
-        contracts = {
-            name: deployment.contract(node.w3, artifacts, name) for name in deployment.contracts
-        }
-        yield AnvilSuite(chain=node, decoder=decoder, contracts=contracts)
+        yield Sandbox.on(chain=node, artifacts=artifacts, deployment=deployment)
 
 
-def test_agreement_lifecycle_succeeds_when_run_on_anvil(anvil_suite: AnvilSuite) -> None:
+def test_agreement_lifecycle_succeeds_when_run_on_anvil(anvil_suite: Sandbox) -> None:
     suite = anvil_suite
     agreements, gov = suite["Agreements"], suite["Governance"]
     parties = list(suite.accounts[1:4])

@@ -44,7 +44,7 @@ from ledger.indexer.models import (
 )
 from ledger.indexer.park import record_id
 from ledger.revert import ErrorDecoder
-from tests.conftest import Suite
+from ledger.sandbox import Sandbox as Suite
 
 ETH = 10**18
 
@@ -114,15 +114,7 @@ def park(
 ) -> Iterator[tuple[Suite, dict[str, Any]]]:
     """The workflow, run once for the module and removed from the chain afterwards."""
     before = memory_chain.snapshot()
-    suite = Suite(
-        chain=memory_chain,
-        artifacts=artifacts,
-        deployment=deployment,
-        decoder=decoder,
-        contracts={
-            n: deployment.contract(memory_chain.w3, artifacts, n) for n in deployment.contracts
-        },
-    )
+    suite = Suite.on(chain=memory_chain, artifacts=artifacts, deployment=deployment)
     yield suite, _workflow(suite)
     memory_chain.revert(before)
 
