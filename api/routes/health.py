@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import RuntimeDep
+from api.deps import QueriesDep, RuntimeDep, ServicesDep
 from api.problems import problem_responses
 
 router = APIRouter(tags=["health"])
@@ -26,6 +26,12 @@ class Readiness(BaseModel):
     contracts: dict[str, str] = Field(
         examples=[{"Agreements": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"}]
     )
+    indexed_block: int | None = Field(
+        description="the last block in the index (reads are as of it)", examples=[42]
+    )
+    outbox: dict[str, int] = Field(
+        description="relayer outbox entries by status", examples=[{"confirmed": 12, "queued": 1}]
+    )
 
 
 @router.get("/health", summary="Liveness: the API process answers")
@@ -39,12 +45,15 @@ def health() -> Health:
     summary="Readiness: the chain answers and holds the deployed contracts",
     responses=problem_responses(409, 503),
 )
-def ready(runtime: RuntimeDep) -> Readiness:
-    """Checks the node and the deployment's code; 503/409 problem when not ready."""
+def ready(runtime: RuntimeDep, services: ServicesDep, queries: QueriesDep) -> Readiness:
+    """Checks the node and the deployment's code; 503/409 problem when not ready. Also says
+    how far the index and the outbox are."""
     runtime.ready()
     return Readiness(
         status="ready",
         chain_id=runtime.deployment.chain_id,
         block=int(runtime.w3.eth.block_number),
         contracts={name: c.address for name, c in runtime.deployment.contracts.items()},
+        indexed_block=queries.last_block(),
+        outbox={s.value: n for s, n in services.relayer.outbox.counts().items()},
     )

@@ -39,7 +39,7 @@ def wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 180) -
     raise AssertionError(f"{url}/ready never answered 200")
 
 
-def start_server(data: Path, port: int, anvil_port: int) -> subprocess.Popen[str]:
+def start_server(data: Path, port: int, anvil_port: int, *extra: str) -> subprocess.Popen[str]:
     """`park-ledger serve` on loopback ports with its data in `data`."""
     env = {
         **os.environ,
@@ -56,6 +56,7 @@ def start_server(data: Path, port: int, anvil_port: int) -> subprocess.Popen[str
             str(port),
             "--anvil-port",
             str(anvil_port),
+            *extra,
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -175,3 +176,20 @@ def test_signed_consent_round_trips_through_the_served_relayer_and_indexer(tmp_p
     finally:
         output = stop(server)
     assert server.returncode == 0, output
+
+
+def test_serve_on_the_in_process_chain_keeps_no_state_between_runs(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(tmp_path, port, free_port(), "--chain", "memory")
+    try:
+        ready = wait_ready(url, server).json()
+        assert ready["indexed_block"] is not None
+        assert httpx.get(f"{url}/agreements").json() == {"items": [], "next_cursor": None}
+    finally:
+        output = stop(server)
+    assert server.returncode == 0, output
+    leftovers = (
+        {p.name for p in (tmp_path / "data").iterdir()} if (tmp_path / "data").exists() else set()
+    )
+    assert not leftovers & {"index.sqlite", "outbox.sqlite3"}
