@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from sqlalchemy import inspect
 
+from api.writes import OutboxEntryRead
 from ledger.indexer import models
 
 Amount = Annotated[
@@ -73,6 +74,14 @@ AgreementDetailRead = read_model(
     consents=(list[ConsentRead], ...),  # type: ignore[valid-type]
     head=(HeadRead | None, None),
     revenue=(AgreementRevenueRead | None, None),
+    pending_intents=(
+        list[OutboxEntryRead] | None,
+        Field(
+            default=None,
+            description="private: relayed intents not yet confirmed; only for the agreement's "
+            "parties (current or former) and auditors, null for everyone else",
+        ),
+    ),
 )
 
 ContributionRead = read_model(models.Contribution, "ContributionRead", "A contribution record.")

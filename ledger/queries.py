@@ -355,6 +355,12 @@ class IndexQueries:
         )
         return self._page(statement, "proposals", sort, cursor, limit)
 
+    def proposal_ids(self, agreement_id: str) -> list[int]:
+        """Ids of every proposal on the agreement."""
+        statement = select(Proposal.proposal_id).where(Proposal.agreement_id == _id(agreement_id))
+        with Session(self.engine) as session:
+            return list(session.scalars(statement))
+
     def proposal(self, proposal_id: int) -> Row:
         """One proposal (ids are unique per Governance contract) with its votes."""
         with Session(self.engine) as session:

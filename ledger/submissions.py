@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ledger import intents, signing
 from ledger import validation as v
 from ledger.client import Ledger, SignedRecords
 from ledger.errors import IdempotencyConflictError
-from ledger.relayer import Intent, OutboxEntry, Relayer
+from ledger.relayer import EntryStatus, Intent, OutboxEntry, Relayer
 from ledger.signing import TypedData
 from ledger.structs import ConsentSignature, Contribution, VoteSignature, VoteSupport
 
 KEY_SEPARATOR = ":"
-MAX_CLIENT_KEY = 128
+MAX_PENDING = 500  # per status: an operator's backlog beyond this is not a party's view
 
 
 def request_hash(action: str, body: Mapping[str, Any]) -> str:
@@ -133,6 +133,19 @@ class Submissions:
 
         return self._submit(signed.contributor, client_key, content_hash, checked)
 
+    def pending(self, *, agreement_id: str, proposal_ids: Iterable[int]) -> list[OutboxEntry]:
+        """Relayed intents of one agreement not yet confirmed (consents and record batches
+        name it; votes name one of its `proposal_ids`), oldest first."""
+        aid = v.bytes32(agreement_id, field="agreement_id")
+        proposals = set(proposal_ids)
+        found = [
+            entry
+            for status in (EntryStatus.QUEUED, EntryStatus.SENT, EntryStatus.MINED)
+            for entry in self.relayer.outbox.entries(status=status, limit=MAX_PENDING)
+            if _concerns(entry, aid, proposals)
+        ]
+        return sorted(found, key=lambda entry: entry.id)
+
     def _submit(
         self,
         signer: str,
@@ -157,6 +170,16 @@ class Submissions:
                 "use a new key for a new request."
             )
         return entry
+
+
+def _concerns(entry: OutboxEntry, agreement_id: bytes, proposal_ids: set[int]) -> bool:
+    """Whether a relayed call is about the agreement: its first argument is the agreement id
+    (`consentBySignatures`, `recordBySignature`) or one of its proposals (`voteBySignatures`)."""
+    data = entry.intent.data
+    selector, first = data[:4], data[4:36]
+    if selector in (intents.CONSENT_SELECTOR, intents.RECORD_SELECTOR):
+        return first == agreement_id
+    return selector == intents.VOTE_SELECTOR and int.from_bytes(first, "big") in proposal_ids
 
 
 def _key(signer: str, client_key: str | None, content_hash: str) -> str:

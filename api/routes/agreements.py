@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import ConfigDict, Field
 
-from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep
+from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep, ViewerDep
 from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import (
@@ -27,6 +27,7 @@ from api.writes import (
     SignedBody,
     TypedDataRead,
     accepted,
+    entry_read,
 )
 from ledger.structs import ConsentSignature
 from ledger.submissions import request_hash
@@ -66,11 +67,26 @@ def list_agreements(
     "/{agreement_id}",
     summary="Get one agreement with its parties, consents, head and revenue",
     response_model=AgreementDetailRead,
-    responses=problem_responses(404, 422, 429),
+    responses=problem_responses(401, 404, 422, 429),
 )
-def get_agreement(request: Request, queries: QueriesDep, agreement_id: AgreementIdPath) -> Response:
-    """The agreement's current version, every party and consent, and its verified head."""
-    return etag_response(request, AgreementDetailRead, queries.agreement(agreement_id))
+def get_agreement(
+    *,
+    request: Request,
+    queries: QueriesDep,
+    services: ServicesDep,
+    viewer: ViewerDep,
+    agreement_id: AgreementIdPath,
+) -> Response:
+    """The agreement's current version, every party and consent, and its verified head; its
+    parties and auditors also see the relayed intents still on their way (`pending_intents`)."""
+    detail = queries.agreement(agreement_id)
+    party = viewer.address is not None and queries.is_party(detail["agreement_id"], viewer.address)
+    if party or viewer.auditor:
+        pending = services.submissions.pending(
+            agreement_id=agreement_id, proposal_ids=queries.proposal_ids(agreement_id)
+        )
+        detail["pending_intents"] = [entry_read(entry) for entry in pending]
+    return etag_response(request, AgreementDetailRead, detail)
 
 
 class ConsentCreate(SignedBody):

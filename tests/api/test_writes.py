@@ -329,3 +329,19 @@ def test_oversized_write_is_refused_before_any_check(
         response = client.post("/contributions", json=body)
     assert response.status_code == 413
     assert outbox_size(services) == 0
+
+
+def test_pending_intents_are_private_to_the_agreements_parties_and_auditors(
+    client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
+) -> None:
+    aid, parties = proposed["aid"], proposed["parties"]
+    entry_id = all_consent(client, suite, proposed)[0]
+    url = f"/agreements/{aid}"
+    party = {"Authorization": f"Bearer {sign_in(client, parties[0])}"}
+    seen = client.get(url, headers=party).json()["pending_intents"]
+    assert [e["id"] for e in seen] == [entry_id, entry_id + 1]
+    outsider = {"Authorization": f"Bearer {sign_in(client, suite.accounts[5])}"}
+    assert client.get(url, headers=outsider).json()["pending_intents"] is None
+    assert client.get(url).json()["pending_intents"] is None
+    services.sync()
+    assert client.get(url, headers=party).json()["pending_intents"] == []
