@@ -37,6 +37,7 @@ from ledger.indexer.models import (
     Participant,
     Proposal,
     SyncState,
+    Uint256,
     Vote,
 )
 from ledger.validation import address as parse_address
@@ -399,9 +400,14 @@ class IndexQueries:
         if not 1 <= limit <= MAX_LIMIT:
             raise ValidationError(f"limit must be 1 to {MAX_LIMIT}")
         if cursor is not None:
-            statement = statement.where(
-                _after(keys, decode_cursor(cursor, size=len(keys)), descending)
-            )
+            values = decode_cursor(cursor, size=len(keys))
+            # NOTE: a forged cursor with values of other types must be a 422, not a database
+            # error: PostgreSQL refuses to compare a bigint column with a string.
+            for key, value in zip(keys, values, strict=True):
+                expected = int if isinstance(key.type, Uint256) else key.type.python_type
+                if type(value) is not expected:
+                    raise ValidationError("cursor is not a cursor this API issued")
+            statement = statement.where(_after(keys, values, descending))
         order = [key.desc() if descending else key.asc() for key in keys]
         statement = statement.order_by(*order).limit(limit + 1)
         with Session(self.engine) as session:

@@ -9,6 +9,7 @@ from eth_utils import keccak
 from fastapi.testclient import TestClient
 from module_helpers import AI_ASSISTED, DAY, open_agreement, record, record_batch
 
+from ledger.queries import encode_cursor
 from ledger.services import ParkServices
 from tests.conftest import Suite
 
@@ -39,11 +40,14 @@ def park(suite: Suite, services: ParkServices) -> dict[str, Any]:
     suite.transact(revenue.functions.deposit(aid, ZERO, 3 * ETH), admin, value=3 * ETH)
     suite.transact(revenue.functions.claim(aid), parties[1].address)
     deadline = suite.chain.timestamp() + 10 * DAY
-    suite.transact(
-        suite["Commitments"].functions.commit(aid, 0, keccak(text="catalogue"), deadline, ETH),
-        parties[2].address,
-        value=ETH,
-    )
+    for days, what in ((0, "catalogue"), (5, "opening")):
+        suite.transact(
+            suite["Commitments"].functions.commit(
+                aid, 0, keccak(text=what), deadline + days * DAY, ETH
+            ),
+            parties[2].address,
+            value=ETH,
+        )
     services.sync()
     return {"aid": "0x" + aid.hex(), "other": "0x" + other.hex(), "parties": parties}
 
@@ -120,8 +124,13 @@ def test_revenue_and_commitments_reflect_the_chain(
         for p in park["parties"]
     }
     assert {b["account"]: int(b["claimable"]) for b in balances["items"]} == onchain
-    commitments = client.get("/commitments", params={"agreement_id": park["aid"]}).json()
-    assert [c["bond"] for c in commitments["items"]] == [str(ETH)]
+    first = client.get("/commitments", params={"agreement_id": park["aid"], "limit": 1}).json()
+    rest = client.get(
+        "/commitments", params={"agreement_id": park["aid"], "cursor": first["next_cursor"]}
+    ).json()
+    ids = [c["commitment_id"] for c in first["items"] + rest["items"]]
+    assert ids == ["1", "2"]
+    assert rest["next_cursor"] is None
 
 
 def test_etag_answers_304_until_the_index_changes(
@@ -161,9 +170,10 @@ def test_bad_query_is_a_422_problem_naming_the_field(
 
 
 def test_forged_cursor_and_unknown_agreement_are_problems(client: TestClient) -> None:
-    forged = client.get("/agreements", params={"cursor": "bm90LWEtY3Vyc29y"})
-    assert forged.status_code == 422
-    assert forged.json()["type"] == "/problems/validation-error"
+    for cursor in ("bm90LWEtY3Vyc29y", encode_cursor(["not-a-block", "0x12"])):
+        forged = client.get("/agreements", params={"cursor": cursor})
+        assert forged.status_code == 422
+        assert forged.json()["type"] == "/problems/validation-error"
     missing = client.get("/agreements/0x" + "ab" * 32)
     assert missing.status_code == 404
     assert missing.json()["type"] == "/problems/not-found"
