@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
 	@echo "make test   - set up, then run the whole test suite"
-	@echo "make lint   - ruff (lint + format check) and mypy"
+	@echo "make lint   - ruff (lint + format check), mypy and Slither"
 	@echo "make gas    - regenerate bench/gas-snapshot.json;  make gas-check - fail if stale"
 	@echo "make bench  - run the benchmarks (writes bench/RESULTS.md)"
 
@@ -40,6 +40,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	scripts/slither.sh
 
 format: setup
 	$(BIN)/ruff format .

@@ -500,6 +500,9 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     /// @dev Pays `amount` of `token` to `to`; a reverting ETH receiver reverts the whole call.
     function _send(address token, address to, uint256 amount) private {
         if (token == address(0)) {
+            // `to` is the claimer (or the payout address it chose) or the registry's culture fund,
+            // and `amount` is exactly what the ledger owes it (docs/security.md, Slither triage).
+            // slither-disable-next-line arbitrary-send-eth
             (bool ok,) = to.call{value: amount}("");
             if (!ok) revert RevenueTransferFailed(to, amount);
         } else {

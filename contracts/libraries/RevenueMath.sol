@@ -74,6 +74,8 @@ library RevenueMath {
         newAcc = acc + delta;
         unchecked {
             // delta * units <= scaled by the definition of integer division.
+            // A remainder, not a precision loss: the carry keeps what the division dropped.
+            // slither-disable-next-line divide-before-multiply
             newCarry = scaled - delta * units;
         }
     }
