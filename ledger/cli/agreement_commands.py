@@ -61,6 +61,12 @@ def register(commands: Any) -> None:
     cmd = _cmd(sub, "reinstate", "reinstate a participant (registrar)", run_reinstate)
     cmd.add_argument("account")
 
+    cmd = _cmd(sub, "grant-role", "grant a park role (admin)", run_grant_role)
+    cmd.add_argument("role", choices=("registrar", "auditor"))
+    cmd.add_argument("account")
+    cmd = _cmd(sub, "set-fund", "set the park culture-fund address (admin)", run_set_fund)
+    cmd.add_argument("fund")
+
     agreements = commands.add_parser("agreements", help="multi-party agreements")
     sub = agreements.add_subparsers(dest="agreements_command", required=True, metavar="ACTION")
     cmd = _cmd(sub, "propose", "propose an agreement (you consent by proposing)", run_propose)
@@ -163,6 +169,24 @@ def run_reinstate(args: argparse.Namespace) -> int:
     with open_session(args) as s:
         result = s.ledger.registry.reinstate(account=args.account, sender=s.actor())
         print_tx(s, f"reinstated {v.address(args.account)}", result)
+    return 0
+
+
+def run_grant_role(args: argparse.Namespace) -> int:
+    """Grant a park role."""
+    with open_session(args) as s:
+        result = s.ledger.registry.grant_role(
+            role=args.role, account=args.account, sender=s.actor()
+        )
+        print_tx(s, f"{v.address(args.account)} is now {args.role}", result)
+    return 0
+
+
+def run_set_fund(args: argparse.Namespace) -> int:
+    """Set the culture-fund address."""
+    with open_session(args) as s:
+        result = s.ledger.registry.set_culture_fund(fund=args.fund, sender=s.actor())
+        print_tx(s, f"culture fund set to {v.address(args.fund)}", result)
     return 0
 
 

@@ -136,6 +136,13 @@ class Session:
         print(lines if isinstance(lines, str) else "\n".join(lines))
 
 
+def _has_deployment(chain: ChainBackend, path: Path) -> bool:
+    """Whether the manifest at `path` exists and its registry has code on the chain."""
+    if not path.is_file():
+        return False
+    return bool(chain.w3.eth.get_code(load_manifest(path).address("ParkRegistry")))
+
+
 @contextmanager
 def open_session(args: argparse.Namespace, *, deploy: bool = False) -> Iterator[Session]:
     """Open the chain and the client of its deployment; with `deploy`, deploy the suite when
@@ -145,7 +152,10 @@ def open_session(args: argparse.Namespace, *, deploy: bool = False) -> Iterator[
     in_memory = args.chain == "memory" and not args.rpc
     with open_chain(kind=args.chain, rpc=args.rpc, settings=settings) as chain:
         artifacts = compile_project(settings=settings)
-        if in_memory or deploy:
+        path = manifest_path(manifest_dir, chain.chain_id)
+        # NOTE: an existing deployment is used as is (its code hashes are verified below);
+        # only a chain without one gets the suite deployed, when the command asks for it.
+        if in_memory or (deploy and not _has_deployment(chain, path)):
             deployment = deploy_suite(
                 chain.w3,
                 artifacts,
@@ -153,7 +163,7 @@ def open_session(args: argparse.Namespace, *, deploy: bool = False) -> Iterator[
                 manifest_dir=None if in_memory else manifest_dir,
             )
         else:
-            deployment = load_manifest(manifest_path(manifest_dir, chain.chain_id))
+            deployment = load_manifest(path)
         ledger = Ledger.connect(deployment=deployment, chain=chain, artifacts=artifacts)
         try:
             yield Session(chain=chain, ledger=ledger, settings=settings, args=args)
