@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eth_account import Account
@@ -73,6 +74,14 @@ def client(app: FastAPI) -> Iterator[TestClient]:
     """An HTTP client talking to the app in-process."""
     with TestClient(app, base_url=BASE_URL) as test_client:
         yield test_client
+
+
+def client_with(app: FastAPI, **settings: Any) -> TestClient:
+    """A client of the same runtime and services served with other settings (limits, TTLs)."""
+    variant = create_app(
+        app.state.runtime, ApiSettings(public_url=BASE_URL, **settings), app.state.services
+    )
+    return TestClient(variant, base_url=BASE_URL)
 
 
 def sign_in(client: TestClient, account: LocalAccount) -> str:

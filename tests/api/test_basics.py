@@ -5,10 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import ApiSettings
 from ledger.chain import MemoryChain
-from tests.api.conftest import BASE_URL, sign_in
+from tests.api.conftest import client_with, sign_in
 
 PROBLEM = "application/problem+json"
 
@@ -61,24 +59,14 @@ def test_unknown_route_is_a_404_problem(client: TestClient) -> None:
 
 
 def test_oversized_body_is_refused_with_413(app: FastAPI) -> None:
-    small = create_app(
-        app.state.runtime,
-        ApiSettings(public_url=BASE_URL, max_body_bytes=100),
-        app.state.services,
-    )
-    with TestClient(small, base_url=BASE_URL) as client:
+    with client_with(app, max_body_bytes=100) as client:
         response = client.post("/auth/challenge", content=b"{" + b" " * 200 + b"}")
     assert response.status_code == 413
     assert response.json()["type"] == "/problems/body-too-large"
 
 
 def test_rate_limit_answers_429_with_retry_after(app: FastAPI) -> None:
-    limited = create_app(
-        app.state.runtime,
-        ApiSettings(public_url=BASE_URL, rate_limit_per_minute=60, rate_limit_burst=3),
-        app.state.services,
-    )
-    with TestClient(limited, base_url=BASE_URL) as client:
+    with client_with(app, rate_limit_per_minute=60, rate_limit_burst=3) as client:
         statuses = [client.get("/auth/me").status_code for _ in range(4)]
         assert statuses[:3] == [401, 401, 401]
         assert statuses[3] == 429
@@ -103,7 +91,9 @@ def test_openapi_documents_summaries_and_problem_responses(client: TestClient) -
     assert "application/problem+json" in token["401"]["content"]
 
 
-def test_openapi_documents_every_operation_for_a_client_generator(client: TestClient) -> None:
+def test_openapi_documents_problems_examples_and_idempotency_when_generated(
+    client: TestClient,
+) -> None:
     spec = client.get("/openapi.json").json()
     for path, item in spec["paths"].items():
         for method, operation in item.items():

@@ -51,7 +51,7 @@ def grant_auditor(suite: Suite, services: ParkServices, account: LocalAccount) -
     services.sync()
 
 
-def test_evidence_metadata_is_visible_to_its_parties_and_auditors_only(
+def test_evidence_metadata_is_refused_when_the_reader_is_not_a_party_reader_or_auditor(
     client: TestClient, suite: Suite, services: ParkServices, sealed: dict[str, Any]
 ) -> None:
     created = client.post(
@@ -90,7 +90,7 @@ def test_upload_is_refused_when_the_caller_did_not_seal_it_or_the_ciphertext_dif
     assert stored.status_code == 404
 
 
-def test_audit_runs_for_auditors_and_is_forbidden_to_others(
+def test_audit_is_refused_when_the_caller_is_not_an_auditor(
     client: TestClient, suite: Suite, services: ParkServices
 ) -> None:
     assert client.post("/audit", json={}).status_code == 401

@@ -70,7 +70,9 @@ def test_participants_page_through_every_registered_account_when_following_curso
     assert one.json()["status"] == "Active"
 
 
-def test_agreements_filter_by_party_and_status(client: TestClient, park: dict[str, Any]) -> None:
+def test_agreements_list_only_matching_rows_when_filtered_by_party_status_or_sorted(
+    client: TestClient, park: dict[str, Any]
+) -> None:
     party = park["parties"][0].address
     mine = client.get("/agreements", params={"party": party}).json()["items"]
     assert [a["agreement_id"] for a in mine] == [park["aid"]]
@@ -80,7 +82,7 @@ def test_agreements_filter_by_party_and_status(client: TestClient, park: dict[st
     assert [a["agreement_id"] for a in newest_first] == [park["other"], park["aid"]]
 
 
-def test_agreement_detail_carries_parties_consents_verified_head_and_revenue(
+def test_agreement_detail_carries_parties_consents_head_and_revenue_when_indexed(
     client: TestClient, park: dict[str, Any]
 ) -> None:
     body = client.get(f"/agreements/{park['aid']}").json()
@@ -90,7 +92,7 @@ def test_agreement_detail_carries_parties_consents_verified_head_and_revenue(
     assert body["revenue"]["deposited"] == str(3 * ETH)
 
 
-def test_contributions_filter_by_status_kind_and_contributor(
+def test_contributions_list_only_matching_records_when_filtered(
     client: TestClient, park: dict[str, Any]
 ) -> None:
     listing = client.get("/contributions", params={"agreement_id": park["aid"]}).json()
@@ -108,7 +110,7 @@ def test_contributions_filter_by_status_kind_and_contributor(
     assert [c["confirmer"] for c in detail["confirmation_log"]] == [park["parties"][1].address]
 
 
-def test_revenue_and_commitments_reflect_the_chain(
+def test_revenue_and_commitments_equal_the_chain_when_paged(
     client: TestClient, park: dict[str, Any], suite: Suite
 ) -> None:
     deposits = client.get("/revenue/deposits", params={"agreement_id": park["aid"]}).json()
@@ -133,7 +135,7 @@ def test_revenue_and_commitments_reflect_the_chain(
     assert rest["next_cursor"] is None
 
 
-def test_etag_answers_304_until_the_index_changes(
+def test_read_answers_304_when_if_none_match_holds_the_current_etag(
     client: TestClient, park: dict[str, Any], suite: Suite, services: ParkServices
 ) -> None:
     url = f"/agreements/{park['aid']}"
@@ -160,7 +162,7 @@ def test_etag_answers_304_until_the_index_changes(
         ("/agreements/0xnothex", "path.agreement_id"),
     ],
 )
-def test_bad_query_is_a_422_problem_naming_the_field(
+def test_read_is_a_422_problem_naming_the_field_when_a_query_is_bad(
     client: TestClient, url: str, field: str
 ) -> None:
     response = client.get(url)
@@ -169,7 +171,7 @@ def test_bad_query_is_a_422_problem_naming_the_field(
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-def test_forged_cursor_and_unknown_agreement_are_problems(client: TestClient) -> None:
+def test_read_is_a_problem_when_the_cursor_is_forged_or_the_id_unknown(client: TestClient) -> None:
     for cursor in ("bm90LWEtY3Vyc29y", encode_cursor(["not-a-block", "0x12"])):
         forged = client.get("/agreements", params={"cursor": cursor})
         assert forged.status_code == 422

@@ -28,7 +28,9 @@ def wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 180) -
     """Poll /ready until it answers 200 (or the server dies)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, "park-ledger serve exited early"
+        if process.poll() is not None:
+            output, _ = process.communicate()
+            raise AssertionError(f"park-ledger serve exited early:\n{output}")
         try:
             response = httpx.get(f"{url}/ready", timeout=2)
             if response.status_code == 200:
@@ -118,7 +120,7 @@ def poll(
     raise AssertionError(f"never reached: last answer {body}")
 
 
-def test_signed_consent_round_trips_through_the_served_relayer_and_indexer(tmp_path: Path) -> None:
+def test_signed_consent_is_mined_and_indexed_when_served_on_anvil(tmp_path: Path) -> None:
     port, anvil_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     server = start_server(tmp_path, port, anvil_port)
@@ -178,7 +180,7 @@ def test_signed_consent_round_trips_through_the_served_relayer_and_indexer(tmp_p
     assert server.returncode == 0, output
 
 
-def test_serve_on_the_in_process_chain_keeps_no_state_between_runs(tmp_path: Path) -> None:
+def test_serve_keeps_no_state_when_the_chain_is_in_process(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = start_server(tmp_path, port, free_port(), "--chain", "memory")

@@ -14,13 +14,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from module_helpers import register_all
 
-from api.app import create_app
-from api.settings import ApiSettings
 from ledger import signing
 from ledger.client import Ledger
 from ledger.queries import AUDITOR_ROLE
 from ledger.services import ParkServices
-from tests.api.conftest import BASE_URL, sign_in
+from tests.api.conftest import client_with, sign_in
 from tests.conftest import Suite
 
 PROBLEM = "application/problem+json"
@@ -181,7 +179,7 @@ def test_workflow_over_http_reaches_the_chain_and_the_index_when_parties_sign_an
     assert detail["vote_count"] == 3
 
 
-def test_idempotency_key_returns_the_first_entry_and_refuses_another_body(
+def test_write_returns_the_first_entry_or_409_when_an_idempotency_key_is_reused(
     client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
     aid, party = proposed["aid"], proposed["parties"][1]
@@ -210,7 +208,7 @@ def test_idempotency_key_returns_the_first_entry_and_refuses_another_body(
         ("unknown-field", 422, "validation-error"),
     ],
 )
-def test_bad_consent_is_a_problem_and_nothing_is_queued(
+def test_consent_is_a_problem_and_nothing_queued_when_the_intent_is_bad(
     client: TestClient,
     suite: Suite,
     services: ParkServices,
@@ -257,7 +255,7 @@ def test_bad_consent_is_a_problem_and_nothing_is_queued(
     assert suite.w3.eth.block_number == block
 
 
-def test_replayed_consent_is_refused_after_it_was_mined(
+def test_consent_is_refused_when_replayed_after_it_was_mined(
     client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
     aid, party = proposed["aid"], proposed["parties"][1]
@@ -271,7 +269,7 @@ def test_replayed_consent_is_refused_after_it_was_mined(
     assert outbox_size(services) == 1
 
 
-def test_outbox_entry_is_private_to_its_submitter_and_auditors(
+def test_outbox_entry_is_refused_when_the_reader_is_not_its_signer_or_an_auditor(
     client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
     entry_id = all_consent(client, suite, proposed)[0]
@@ -294,13 +292,8 @@ def test_outbox_entry_is_private_to_its_submitter_and_auditors(
     assert missing.status_code == 404
 
 
-def test_expired_token_is_a_401_problem(app: FastAPI) -> None:
-    short = create_app(
-        app.state.runtime,
-        ApiSettings(public_url=BASE_URL, token_ttl_s=1),
-        app.state.services,
-    )
-    with TestClient(short, base_url=BASE_URL) as client:
+def test_private_read_is_a_401_problem_when_the_token_expired(app: FastAPI) -> None:
+    with client_with(app, token_ttl_s=1) as client:
         token = sign_in(client, app.state.runtime.chain.accounts[2])
         time.sleep(2.1)
         response = client.get("/outbox/1", headers={"Authorization": f"Bearer {token}"})
@@ -308,14 +301,9 @@ def test_expired_token_is_a_401_problem(app: FastAPI) -> None:
     assert response.headers["content-type"] == PROBLEM
 
 
-def test_oversized_write_is_refused_before_any_check(
+def test_write_is_refused_with_413_when_the_body_is_oversized(
     app: FastAPI, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
-    small = create_app(
-        app.state.runtime,
-        ApiSettings(public_url=BASE_URL, max_body_bytes=2048),
-        app.state.services,
-    )
     records = [{"kind": "design", "weight": 1, "evidence_hash": "0x" + "11" * 32}] * 40
     body = {
         "agreement_id": proposed["aid"],
@@ -325,13 +313,13 @@ def test_oversized_write_is_refused_before_any_check(
         "deadline": 2**40,
         "signature": "0x" + "11" * 65,
     }
-    with TestClient(small, base_url=BASE_URL) as client:
+    with client_with(app, max_body_bytes=2048) as client:
         response = client.post("/contributions", json=body)
     assert response.status_code == 413
     assert outbox_size(services) == 0
 
 
-def test_pending_intents_are_private_to_the_agreements_parties_and_auditors(
+def test_pending_intents_are_hidden_when_the_reader_is_not_a_party(
     client: TestClient, suite: Suite, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
     aid, parties = proposed["aid"], proposed["parties"]
