@@ -13,14 +13,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from ledger import intents
+from ledger.chain import MemoryChain
 from ledger.client import Ledger
 from ledger.errors import ChainUnavailableError, ConfigurationError, LedgerError
 from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
@@ -84,15 +86,23 @@ class ParkServices:
             config=relayer_config,
             batchers=intents.BATCHERS,
         )
-        self.submissions = Submissions(ledger=Ledger.from_runtime(runtime), relayer=self.relayer)
+        self._round = threading.RLock()
+        # NOTE: the in-process chain (eth-tester) is not thread-safe: request handlers that
+        # read it (typed data, pre-flight checks, readiness) wait for the background round.
+        # A node over JSON-RPC serves both at once, so nothing waits for a long index sync.
+        self.chain_guard: AbstractContextManager[Any] = (
+            self._round if isinstance(runtime.chain, MemoryChain) else nullcontext()
+        )
+        self.submissions = Submissions(
+            ledger=Ledger.from_runtime(runtime), relayer=self.relayer, guard=self.chain_guard
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._round = threading.Lock()
 
     def sync(self) -> None:
         """Send what is queued, then index up to the head: afterwards reads reflect the chain."""
-        # NOTE: one round at a time, relayer then indexer, in one thread: the in-process
-        # chain (eth-tester) is not thread-safe, and what was just mined is indexed at once.
+        # NOTE: one round at a time, relayer then indexer, so what was just mined is indexed
+        # at once.
         with self._round:
             self.relayer.process_once()
             self.indexer.sync()

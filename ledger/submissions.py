@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from ledger import intents, signing
@@ -41,28 +42,40 @@ class Submissions:
     pre-flight checks (`ledger.intents.check_*`: signature, right to act, nonce, deadline,
     state) say the contract would accept them now."""
 
-    def __init__(self, *, ledger: Ledger, relayer: Relayer) -> None:
+    def __init__(
+        self,
+        *,
+        ledger: Ledger,
+        relayer: Relayer,
+        guard: AbstractContextManager[Any] | None = None,
+    ) -> None:
         self.ledger = ledger
         self.relayer = relayer
+        # NOTE: held around every chain read, for chains that cannot serve two threads at once.
+        self.guard = guard or nullcontext()
 
     # -- what to sign ------------------------------------------------------------------------
 
     def consent_typed_data(self, *, agreement_id: str, signer: str, deadline: int) -> TypedData:
         """`Consent` to the agreement's current version and parameters, at the current nonce."""
-        return self.ledger.agreements.consent_typed_data(
-            agreement_id=agreement_id, signer=v.address(signer, field="signer"), deadline=deadline
-        )
+        with self.guard:
+            return self.ledger.agreements.consent_typed_data(
+                agreement_id=agreement_id,
+                signer=v.address(signer, field="signer"),
+                deadline=deadline,
+            )
 
     def vote_typed_data(
         self, *, proposal_id: int, support: VoteSupport | int | str, voter: str, deadline: int
     ) -> TypedData:
         """`Vote` on a proposal at the voter's current nonce in its agreement."""
-        return self.ledger.governance.vote_typed_data(
-            proposal_id=proposal_id,
-            voter=v.address(voter, field="voter"),
-            support=support,
-            deadline=deadline,
-        )
+        with self.guard:
+            return self.ledger.governance.vote_typed_data(
+                proposal_id=proposal_id,
+                voter=v.address(voter, field="voter"),
+                support=support,
+                deadline=deadline,
+            )
 
     def record_typed_data(
         self,
@@ -75,13 +88,15 @@ class Submissions:
         """`RecordContributions` of `records` by `contributor` at its current nonce."""
         aid = v.bytes32(agreement_id, field="agreement_id")
         who = v.address(contributor, field="contributor")
+        with self.guard:
+            nonce = self.ledger.agreements.nonce(aid, who)
         return signing.record_typed_data(
             chain_id=self.ledger.chain_id,
             contributions=self.ledger.contributions.address,
             agreement_id=aid,
             contributor=who,
             records=records,
-            nonce=self.ledger.agreements.nonce(aid, who),
+            nonce=nonce,
             deadline=deadline,
         )
 
@@ -158,7 +173,9 @@ class Submissions:
         key = _key(signer, client_key, content_hash)
         if (known := self._known(key, content_hash)) is not None:
             return known
-        return self.relayer.submit(checked(), idempotency_key=key, content_hash=content_hash)
+        with self.guard:
+            intent = checked()
+        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
 
     def _known(self, key: str, content_hash: str) -> OutboxEntry | None:
         """The entry already journaled under `key` (a retry), checked before the chain is: a

@@ -48,11 +48,13 @@ def health() -> Health:
 def ready(runtime: RuntimeDep, services: ServicesDep, queries: QueriesDep) -> Readiness:
     """Checks the node and the deployment's code; 503/409 problem when not ready. Also says
     how far the index and the outbox are."""
-    runtime.ready()
+    with services.chain_guard:
+        runtime.ready()
+        block = int(runtime.w3.eth.block_number)
     return Readiness(
         status="ready",
         chain_id=runtime.deployment.chain_id,
-        block=int(runtime.w3.eth.block_number),
+        block=block,
         contracts={name: c.address for name, c in runtime.deployment.contracts.items()},
         indexed_block=queries.last_block(),
         outbox={s.value: n for s, n in services.relayer.outbox.counts().items()},
