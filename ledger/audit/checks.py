@@ -24,7 +24,7 @@ from ledger.audit.collect import History, ViewCall
 from ledger.audit.model import WEIGHTED, ZERO_ADDRESS, AgreementModel
 from ledger.audit.report import SUITE, AgreementSummary, CheckResult, Finding
 from ledger.deploy import Deployment, code_hash
-from ledger.events import ZERO_HEAD, DecodedEvent, advance
+from ledger.events import ZERO_HEAD, DecodedEvent, advance, keccak256
 
 BPS = 10_000
 CONFIRMED, DISPUTED = 1, 2
@@ -431,7 +431,7 @@ def record_id(
             _address_word(rec["accountable"]),
         )
     )
-    return _hex(keccak(keccak(encoded)))
+    return _hex(keccak256(keccak256(encoded)))
 
 
 def _word(value: int) -> bytes:

@@ -4,7 +4,7 @@ Shared by the indexer (events → SQL) and the auditor (events straight from the
 """
 
 from ledger.events.catalog import DecodedEvent, EventCatalog, EventSpec, RawLog
-from ledger.events.hashchain import ZERO_HEAD, HashChainRules, advance, fold
+from ledger.events.hashchain import ZERO_HEAD, HashChainRules, advance, fold, keccak256
 from ledger.events.stream import (
     BlockHeader,
     LogChunk,
@@ -28,5 +28,6 @@ __all__ = [
     "StreamProgress",
     "advance",
     "fold",
+    "keccak256",
     "log_source",
 ]

@@ -1,9 +1,12 @@
 """The event catalog: topic 0 → a decoder with precomputed eth-abi types, built from ABIs.
 
 Decoding skips web3's per-log contract machinery: one dictionary lookup by (address, topic 0),
-one precompiled tuple decoder for the data, and a type-driven normalisation of the values into
-JSON-native Python (checksummed addresses, ``0x`` hex for bytes, ints, lists, dicts for tuples),
-so a decoded event can be stored as JSON and read back unchanged.
+then a layout compiled once per event (`ledger.events.fastabi`: word slicing straight into
+JSON-native values, the data hash spliced from the raw topics and data) with a precompiled
+eth-abi tuple decoder and a type-driven normalisation as the fallback for layouts or
+non-canonical data the fast path does not take. Either way the values are JSON-native Python
+(checksummed addresses, ``0x`` hex for bytes, ints, lists, dicts for tuples), so a decoded
+event can be stored as JSON and read back unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ from eth_utils import to_checksum_address
 
 from ledger.abi import canonical_type
 from ledger.errors import EventDecodeError
-from ledger.events.hashchain import HashChainRules
+from ledger.events.fastabi import (
+    FastLayout,
+    NotCanonicalError,
+    checksum,
+    compile_layout,
+    component_name,
+)
+from ledger.events.hashchain import HashChainRules, keccak256
 
 Normalizer = Callable[[Any], Any]
 TupleDecoder = Callable[[bytes], tuple[Any, ...]]
@@ -95,6 +105,31 @@ class EventSpec:
     _topic_decoders: tuple[tuple[int, TupleDecoder | None], ...] = field(repr=False, compare=False)
     _data_positions: tuple[int, ...] = field(repr=False, compare=False)
     _hash_is_data: bool = field(repr=False, compare=False, default=False)
+    _fast: FastLayout | None = field(repr=False, compare=False, default=None)
+
+    def decode_args(
+        self, topics: Sequence[bytes], data: bytes
+    ) -> tuple[dict[str, Any], bytes | None]:
+        """JSON-native arguments by name and the hash-chain data hash (None if not journaled)."""
+        if self._fast is not None:
+            try:
+                values, preimage = self._fast.decode(topics, data)
+            except NotCanonicalError:
+                pass  # NOTE: eth-abi decodes (or rejects) what the fast path does not take
+            else:
+                names = (p.name for p in self.params)
+                return dict(zip(names, values, strict=True)), (
+                    None if preimage is None else keccak256(preimage)
+                )
+        return self.decode_generic(topics, data)
+
+    def decode_generic(
+        self, topics: Sequence[bytes], data: bytes
+    ) -> tuple[dict[str, Any], bytes | None]:
+        """`decode_args` through eth-abi alone: the reference the fast path must equal."""
+        raw = self.decode_values(topics, data)
+        args = {p.name: p.normalize(v) for p, v in zip(self.params, raw, strict=True)}
+        return args, self.action_hash(raw, data)
 
     def decode_values(self, topics: Sequence[bytes], data: bytes) -> list[Any]:
         """The raw eth-abi values of every input, in declaration order."""
@@ -123,9 +158,9 @@ class EventSpec:
         if not self.journaled:
             return None
         if self._hash_is_data:
-            return bytes(keccak(data))
+            return keccak256(data)
         types = [self.params[i].abi_type for i in self.hash_fields]
-        return bytes(keccak(default_codec.encode(types, [values[i] for i in self.hash_fields])))
+        return keccak256(default_codec.encode(types, [values[i] for i in self.hash_fields]))
 
 
 class EventCatalog:
@@ -181,8 +216,7 @@ class EventCatalog:
         spec = self._by_key.get((log.address.lower(), log.topics[0]))
         if spec is None:
             return None
-        values = spec.decode_values(log.topics, log.data)
-        args = {p.name: p.normalize(v) for p, v in zip(spec.params, values, strict=True)}
+        args, action_hash = spec.decode_args(log.topics, log.data)
         agreement = (
             args[spec.params[spec.agreement_index].name]
             if spec.agreement_index is not None
@@ -200,7 +234,7 @@ class EventCatalog:
             log_index=log.log_index,
             args=args,
             agreement_id=agreement,
-            action_hash=spec.action_hash(values, log.data),
+            action_hash=action_hash,
             block_timestamp=log.block_timestamp,
         )
 
@@ -266,6 +300,7 @@ def _spec(contract: str, entry: Mapping[str, Any], rules: HashChainRules) -> Eve
         _topic_decoders=topic_decoders,
         _data_positions=data_positions,
         _hash_is_data=hash_is_data,
+        _fast=compile_layout(inputs, hash_fields if journaled else None),
     )
 
 
@@ -288,12 +323,6 @@ def _is_dynamic(abi_type: str) -> bool:
 # ---------------------------------------------------------------------------------------
 # Normalisation: raw eth-abi values → JSON-native Python, driven by the ABI type
 # ---------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=65_536)
-def checksum(address: str) -> str:
-    """EIP-55 checksum of an address (cached: the same parties appear over and over)."""
-    return str(to_checksum_address(address))
 
 
 def _identity(value: Any) -> Any:
@@ -322,9 +351,7 @@ def normalizer(param: Mapping[str, Any]) -> Normalizer:
         return lambda values: [element(v) for v in values]
     if kind == "tuple":
         components = list(param.get("components", []))
-        fields = [
-            (str(c.get("name") or f"field{i}"), normalizer(c)) for i, c in enumerate(components)
-        ]
+        fields = [(component_name(c, i), normalizer(c)) for i, c in enumerate(components)]
         return lambda values: {n: f(v) for (n, f), v in zip(fields, values, strict=True)}
     if kind == "address":
         return checksum
