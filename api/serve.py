@@ -29,6 +29,9 @@ def register(commands: Any) -> None:
     serve.add_argument("--host", default=None, help="listen address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="listen port (default 8000)")
     serve.add_argument("--anvil-port", type=int, default=None, help="managed node port (8545)")
+    serve.add_argument(
+        "--db", default=None, help="index database URL (default: SQLite in the data directory)"
+    )
     serve.set_defaults(handler=run_serve)
 
 
@@ -42,6 +45,7 @@ def run_serve(args: argparse.Namespace) -> int:
             "host": args.host,
             "port": args.port,
             "anvil_port": args.anvil_port,
+            "index_url": args.db,
         }.items()
         if value is not None
     }

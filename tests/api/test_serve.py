@@ -183,7 +183,10 @@ def test_signed_consent_is_mined_and_indexed_when_served_on_anvil(tmp_path: Path
 def test_serve_keeps_no_state_when_the_chain_is_in_process(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start_server(tmp_path, port, free_port(), "--chain", "memory")
+    index = tmp_path / "elsewhere" / "index.sqlite"
+    server = start_server(
+        tmp_path, port, free_port(), "--chain", "memory", "--db", f"sqlite:///{index}"
+    )
     try:
         ready = wait_ready(url, server).json()
         assert ready["indexed_block"] is not None
@@ -195,3 +198,4 @@ def test_serve_keeps_no_state_when_the_chain_is_in_process(tmp_path: Path) -> No
         {p.name for p in (tmp_path / "data").iterdir()} if (tmp_path / "data").exists() else set()
     )
     assert not leftovers & {"index.sqlite", "outbox.sqlite3"}
+    assert index.is_file()
