@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Header, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ledger.relayer import OutboxEntry
+from ledger.relayer import Call, OutboxEntry
 from ledger.submissions import owner_of
 
 SIGNATURE_PATTERN = r"^0x([0-9a-fA-F]{2}){64,2048}$"
@@ -111,3 +111,16 @@ class TypedDataRead(BaseModel):
     primaryType: str = Field(examples=["Consent"])  # noqa: N815 - the EIP-712 JSON field name
     domain: dict[str, Any]
     message: dict[str, Any]
+
+
+class PreparedCallRead(BaseModel):
+    """A transaction for the acting party to sign and send from its own wallet."""
+
+    to: str = Field(examples=["0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"])
+    data: str = Field(description="calldata, 0x hex", examples=["0x5c1f3c…"])
+    value: str = Field(description="wei to send, decimal", examples=["0"])
+
+
+def prepared(call: Call) -> PreparedCallRead:
+    """The HTTP view of a prepared call."""
+    return PreparedCallRead(to=call.target, data="0x" + call.data.hex(), value=str(call.value))

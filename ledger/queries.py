@@ -18,6 +18,7 @@ from eth_utils import keccak
 from sqlalchemy import Engine, Select, and_, inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from ledger import structs
 from ledger.errors import NotFoundError, ValidationError
 from ledger.indexer.models import (
     Agreement,
@@ -40,6 +41,9 @@ from ledger.indexer.models import (
     Uint256,
     Vote,
 )
+from ledger.indexer.park import AI_PROVENANCE, CONTRIBUTION_KIND
+from ledger.merkle import RecordedBatch
+from ledger.structs import ZERO_ADDRESS, RecordProof
 from ledger.validation import address as parse_address
 from ledger.validation import bytes32
 
@@ -63,6 +67,23 @@ class TimeRange:
 
     since: int | None = None
     until: int | None = None
+
+
+def contribution_of(
+    *, kind: str, weight: int, evidence_hash: str, provenance: str, accountable: str
+) -> structs.Contribution:
+    """A contribution struct from the names the index (and so the API) uses for its enums."""
+    if kind not in CONTRIBUTION_KIND:
+        raise ValidationError(f"kind: one of {', '.join(CONTRIBUTION_KIND)}")
+    if provenance not in AI_PROVENANCE:
+        raise ValidationError(f"provenance: one of {', '.join(AI_PROVENANCE)}")
+    return structs.Contribution(
+        kind=structs.ContributionKind(CONTRIBUTION_KIND.index(kind)),
+        weight=weight,
+        evidence_hash=evidence_hash,
+        provenance=structs.AiProvenance(AI_PROVENANCE.index(provenance)),
+        accountable=accountable,
+    )
 
 
 def row_dict(row: Base) -> Row:
@@ -249,6 +270,39 @@ class IndexQueries:
             *_within(Contribution.recorded_at, recorded),
         )
         return self._page(statement, "contributions", sort, cursor, limit)
+
+    def record_proof(self, record_id: str) -> tuple[bytes, RecordProof]:
+        """The record's agreement id and the `RecordProof` confirm and dispute take, rebuilt
+        from the indexed batch (the Merkle tree of every record recorded with it)."""
+        key = _id(record_id, field="record_id")
+        with Session(self.engine) as session:
+            row = session.get(Contribution, key)
+            if row is None:
+                raise NotFoundError(f"no contribution record {key}")
+            leaves = list(
+                session.scalars(
+                    select(Contribution)
+                    .where(Contribution.batch_root == row.batch_root)
+                    .order_by(Contribution.batch_index)
+                )
+            )
+        agreement_id = bytes.fromhex(row.agreement_id[2:])
+        batch = RecordedBatch.compute(
+            agreement_id=agreement_id,
+            contributor=row.contributor,
+            pre_head=bytes.fromhex(row.pre_head[2:]),
+            records=[
+                contribution_of(
+                    kind=leaf.kind,
+                    weight=leaf.weight,
+                    evidence_hash=leaf.evidence_hash,
+                    provenance=leaf.provenance,
+                    accountable=leaf.accountable or ZERO_ADDRESS,
+                )
+                for leaf in leaves
+            ],
+        )
+        return agreement_id, batch.proof(row.batch_index)
 
     def contribution(self, record_id: str) -> Row:
         """One record with its confirmations and its dispute, if any."""
@@ -458,6 +512,7 @@ __all__ = [
     "IndexQueries",
     "Page",
     "TimeRange",
+    "contribution_of",
     "decode_cursor",
     "encode_cursor",
     "row_dict",

@@ -13,13 +13,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+from eth_utils import to_bytes
+
 from ledger import intents, signing
 from ledger import validation as v
 from ledger.client import Ledger, SignedRecords
 from ledger.errors import IdempotencyConflictError
-from ledger.relayer import EntryStatus, Intent, OutboxEntry, Relayer
+from ledger.relayer import Call, EntryStatus, Intent, OutboxEntry, Relayer
 from ledger.signing import TypedData
-from ledger.structs import ConsentSignature, Contribution, VoteSignature, VoteSupport
+from ledger.structs import (
+    ConsentSignature,
+    Contribution,
+    RecordProof,
+    VoteSignature,
+    VoteSupport,
+)
 
 KEY_SEPARATOR = ":"
 MAX_PENDING = 500  # per status: an operator's backlog beyond this is not a party's view
@@ -99,6 +107,30 @@ class Submissions:
             nonce=nonce,
             deadline=deadline,
         )
+
+    # -- calls a party sends itself (no signed form in the contracts) ------------------------
+
+    def confirm_call(self, *, agreement_id: bytes, proof: RecordProof) -> Call:
+        """`Contributions.confirm(agreementId, proof)`: calldata for the confirming party."""
+        return self._record_call("confirm", agreement_id, proof)
+
+    def dispute_call(self, *, agreement_id: bytes, proof: RecordProof, reason_hash: str) -> Call:
+        """`Contributions.dispute(agreementId, proof, reasonHash)`: calldata for the disputer."""
+        reason = v.bytes32(reason_hash, field="reason_hash")
+        return self._record_call("dispute", agreement_id, proof, reason)
+
+    def claim_call(self, *, agreement_id: str) -> Call:
+        """`Revenue.claim(agreementId)`: calldata for a party claiming its share."""
+        aid = v.bytes32(agreement_id, field="agreement_id")
+        contract = self.ledger.revenue.contract
+        return Call(contract.address, to_bytes(hexstr=contract.encode_abi("claim", args=[aid])))
+
+    def _record_call(
+        self, function: str, agreement_id: bytes, proof: RecordProof, *extra: Any
+    ) -> Call:
+        contract = self.ledger.contributions.contract
+        data = contract.encode_abi(function, args=[agreement_id, proof.as_abi(), *extra])
+        return Call(contract.address, to_bytes(hexstr=data))
 
     # -- signed intents ----------------------------------------------------------------------
 

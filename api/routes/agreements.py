@@ -24,10 +24,12 @@ from api.writes import (
     WRITE_ERRORS,
     IdempotencyKey,
     OutboxEntryRead,
+    PreparedCallRead,
     SignedBody,
     TypedDataRead,
     accepted,
     entry_read,
+    prepared,
 )
 from ledger.structs import ConsentSignature
 from ledger.submissions import request_hash
@@ -155,3 +157,15 @@ def create_consent(
         content_hash=request_hash(f"consent:{agreement_id}", body.model_dump()),
     )
     return accepted(entry, response)
+
+
+@router.get(
+    "/{agreement_id}/calls/claim",
+    summary="The claim transaction a party sends itself",
+    response_model=PreparedCallRead,
+    responses=problem_responses(422, 429),
+)
+def claim_call(services: ServicesDep, agreement_id: AgreementIdPath) -> Any:
+    """`Revenue.claim`: the share is paid to `msg.sender` (or its payout address), so the
+    party sends it from its own wallet."""
+    return prepared(services.submissions.claim_call(agreement_id=agreement_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep
@@ -27,11 +27,14 @@ from api.writes import (
     WRITE_ERRORS,
     IdempotencyKey,
     OutboxEntryRead,
+    PreparedCallRead,
     SignedBody,
     TypedDataRead,
     accepted,
+    prepared,
 )
 from ledger.client import SignedRecords
+from ledger.queries import contribution_of
 from ledger.structs import MAX_BATCH, MAX_WEIGHT, ZERO_ADDRESS, Contribution
 from ledger.submissions import request_hash
 
@@ -82,21 +85,21 @@ def get_contribution(request: Request, queries: QueriesDep, record_id: HashPath)
 
 
 KindName = Literal[
-    "design",
-    "content_ip",
-    "technology",
-    "capital",
-    "labour",
-    "space_equipment",
-    "data",
-    "marketing_channel",
-    "other",
+    "Design",
+    "ContentIP",
+    "Technology",
+    "Capital",
+    "Labour",
+    "SpaceEquipment",
+    "Data",
+    "MarketingChannel",
+    "Other",
 ]
 EXAMPLE_RECORD: dict[str, JsonValue] = {
-    "kind": "design",
+    "kind": "Design",
     "weight": 30,
     "evidence_hash": "0x" + "5e" * 32,
-    "provenance": "none",
+    "provenance": "None",
     "accountable": ZERO_ADDRESS,
 }
 
@@ -109,7 +112,7 @@ EXAMPLE_DRAFT: dict[str, JsonValue] = {
 
 
 class RecordItem(BaseModel):
-    """One contribution as its contributor records it."""
+    """One contribution as its contributor records it (kind and provenance named as in reads)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_RECORD]})
     kind: KindName
@@ -117,7 +120,7 @@ class RecordItem(BaseModel):
     evidence_hash: str = Field(
         pattern=HASH_PATTERN, description="salted commitment of the evidence document"
     )
-    provenance: Literal["none", "assisted", "generated"] = "none"
+    provenance: Literal["None", "Assisted", "Generated"] = "None"
     accountable: str = Field(
         default=ZERO_ADDRESS,
         pattern=ADDRESS_PATTERN,
@@ -126,11 +129,11 @@ class RecordItem(BaseModel):
 
     def contribution(self) -> Contribution:
         """The typed struct."""
-        return Contribution(
-            kind=self.kind,  # type: ignore[arg-type]  # validated by name in __post_init__
+        return contribution_of(
+            kind=self.kind,
             weight=self.weight,
             evidence_hash=self.evidence_hash,
-            provenance=self.provenance,  # type: ignore[arg-type]
+            provenance=self.provenance,
             accountable=self.accountable,
         )
 
@@ -209,3 +212,36 @@ def create_contributions(
         content_hash=request_hash("records", body.model_dump()),
     )
     return accepted(entry, response)
+
+
+@router.get(
+    "/{record_id}/calls/confirm",
+    summary="The confirm transaction a co-party sends itself",
+    response_model=PreparedCallRead,
+    responses=problem_responses(404, 422, 429),
+)
+def confirm_call(queries: QueriesDep, services: ServicesDep, record_id: HashPath) -> Any:
+    """`Contributions.confirm` with the record's Merkle proof rebuilt from the index; sign and
+    send it from the confirming party's wallet (the contract takes no signed form)."""
+    agreement_id, proof = queries.record_proof(record_id)
+    return prepared(services.submissions.confirm_call(agreement_id=agreement_id, proof=proof))
+
+
+@router.get(
+    "/{record_id}/calls/dispute",
+    summary="The dispute transaction a co-party sends itself",
+    response_model=PreparedCallRead,
+    responses=problem_responses(404, 422, 429),
+)
+def dispute_call(
+    queries: QueriesDep,
+    services: ServicesDep,
+    record_id: HashPath,
+    reason_hash: Annotated[str, Query(pattern=HASH_PATTERN, description="hash of the reason")],
+) -> Any:
+    """`Contributions.dispute` with the record's Merkle proof rebuilt from the index."""
+    agreement_id, proof = queries.record_proof(record_id)
+    call = services.submissions.dispute_call(
+        agreement_id=agreement_id, proof=proof, reason_hash=reason_hash
+    )
+    return prepared(call)

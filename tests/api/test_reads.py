@@ -179,3 +179,25 @@ def test_read_is_a_problem_when_the_cursor_is_forged_or_the_id_unknown(client: T
     missing = client.get("/agreements/0x" + "ab" * 32)
     assert missing.status_code == 404
     assert missing.json()["type"] == "/problems/not-found"
+
+
+def test_prepared_dispute_is_accepted_on_chain_when_sent_by_a_co_party(
+    client: TestClient, park: dict[str, Any], suite: Suite, services: ParkServices
+) -> None:
+    pending = client.get(
+        "/contributions", params={"agreement_id": park["aid"], "status": "Pending"}
+    ).json()["items"]
+    record_id = pending[0]["record_id"]
+    reason = "0x" + keccak(text="not our sketch").hex()
+    call = client.get(f"/contributions/{record_id}/calls/dispute", params={"reason_hash": reason})
+    assert call.status_code == 200, call.text
+    disputer = park["parties"][2]
+    suite.w3.eth.send_transaction(
+        {"from": disputer.address, "to": call.json()["to"], "data": call.json()["data"]}
+    )
+    services.sync()
+    assert client.get(f"/contributions/{record_id}").json()["dispute"]["disputer"] == (
+        disputer.address
+    )
+    missing = client.get(f"/contributions/0x{'cd' * 32}/calls/confirm")
+    assert missing.status_code == 404

@@ -12,6 +12,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 from module_helpers import register_all
 
 from ledger import signing
@@ -75,6 +76,28 @@ def all_consent(client: TestClient, suite: Suite, flow: dict[str, Any]) -> list[
     return ids
 
 
+def send_prepared(suite: Suite, account: LocalAccount, prepared: Response) -> None:
+    """Sign and send a transaction the API prepared, from the party's own key."""
+    assert prepared.status_code == 200, prepared.text
+    call = prepared.json()
+    w3 = suite.w3
+    tx: dict[str, Any] = {
+        "from": account.address,
+        "to": call["to"],
+        "data": call["data"],
+        "value": int(call["value"]),
+        "nonce": w3.eth.get_transaction_count(account.address),
+        "chainId": w3.eth.chain_id,
+        "gasPrice": w3.eth.gas_price,
+    }
+    tx["gas"] = w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
+    signed = account.sign_transaction(tx)
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(signed.raw_transaction)
+    )
+    assert receipt["status"] == 1
+
+
 def outbox_size(services: ParkServices) -> int:
     """How many entries were ever journaled."""
     return sum(services.relayer.outbox.counts().values())
@@ -95,12 +118,12 @@ def test_workflow_over_http_reaches_the_chain_and_the_index_when_parties_sign_an
     assert entry["submitter"] == parties[1].address
 
     records = [
-        {"kind": "design", "weight": 30, "evidence_hash": _hex(keccak(text="sketches"))},
+        {"kind": "Design", "weight": 30, "evidence_hash": _hex(keccak(text="sketches"))},
         {
-            "kind": "technology",
+            "kind": "Technology",
             "weight": 20,
             "evidence_hash": _hex(keccak(text="model")),
-            "provenance": "assisted",
+            "provenance": "Assisted",
             "accountable": parties[0].address,
         },
     ]
@@ -127,11 +150,12 @@ def test_workflow_over_http_reaches_the_chain_and_the_index_when_parties_sign_an
 
     # Parties confirm, deposit, claim, commit and propose themselves: the contracts take these
     # only from the acting account (docs/api.md), so each sends its own transaction.
+    # The API prepares the calldata (with the Merkle proof rebuilt from the index).
+    first_record = listing[0]["record_id"]
+    send_prepared(suite, parties[1], client.get(f"/contributions/{first_record}/calls/confirm"))
     ledger = Ledger.from_runtime(services.runtime)
-    batch = ledger.contributions.batch(listing[0]["batch_root"])
-    ledger.contributions.confirm(agreement_id=aid, proof=batch.proof(0), sender=parties[1])
     ledger.revenue.deposit(agreement_id=aid, amount=3 * ETH, sender=suite.accounts[0])
-    ledger.revenue.claim(agreement_id=aid, sender=parties[1])
+    send_prepared(suite, parties[1], client.get(f"/agreements/{aid}/calls/claim"))
     ledger.commitments.commit(
         agreement_id=aid,
         kind="deliverable",
@@ -142,7 +166,7 @@ def test_workflow_over_http_reaches_the_chain_and_the_index_when_parties_sign_an
     )
     services.sync()
     confirmed = client.get("/contributions", params={"agreement_id": aid, "status": "Confirmed"})
-    assert [c["record_id"] for c in confirmed.json()["items"]] == ["0x" + batch.record_ids[0].hex()]
+    assert [c["record_id"] for c in confirmed.json()["items"]] == [first_record]
     claims = client.get("/revenue/claims", params={"agreement_id": aid}).json()["items"]
     assert [(c["account"], int(c["amount"]) > 0) for c in claims] == [(parties[1].address, True)]
     balances = client.get("/revenue/balances", params={"account": parties[1].address}).json()
@@ -304,7 +328,7 @@ def test_private_read_is_a_401_problem_when_the_token_expired(app: FastAPI) -> N
 def test_write_is_refused_with_413_when_the_body_is_oversized(
     app: FastAPI, services: ParkServices, proposed: dict[str, Any]
 ) -> None:
-    records = [{"kind": "design", "weight": 1, "evidence_hash": "0x" + "11" * 32}] * 40
+    records = [{"kind": "Design", "weight": 1, "evidence_hash": "0x" + "11" * 32}] * 40
     body = {
         "agreement_id": proposed["aid"],
         "contributor": proposed["parties"][0].address,
