@@ -14,16 +14,19 @@ from ledger import validation as v
 from ledger.cli.record_commands import read_records
 from ledger.cli.session import (
     Session,
-    add_ledger_options,
+    emit_view,
     hash_arg,
     human,
     open_session,
     print_tx,
     signature_items,
+    subcommand,
+    tx_command,
 )
 from ledger.errors import ValidationError
 from ledger.structs import (
     BPS,
+    ZERO_HASH,
     AgreementParams,
     ConsentSignature,
     ParticipantKind,
@@ -35,41 +38,34 @@ DAY = 86_400
 SIGNATURE_TTL_S = DAY
 
 
-def _cmd(sub: Any, name: str, help_text: str, handler: Any, *, acting: bool = True) -> Any:
-    cmd = sub.add_parser(name, help=help_text)
-    add_ledger_options(cmd, acting=acting)
-    cmd.set_defaults(handler=handler)
-    return cmd
-
-
 def register(commands: Any) -> None:
     """Add `participants`, `agreements` and `sign` to the parser."""
     people = commands.add_parser("participants", help="the park registry")
     sub = people.add_subparsers(dest="participants_command", required=True, metavar="ACTION")
-    cmd = _cmd(sub, "register", "register a participant (registrar)", run_register)
+    cmd = subcommand(sub, "register", "register a participant (registrar)", run_register)
     cmd.add_argument("account", help="the participant's address")
     cmd.add_argument(
         "--kind", required=True, help=", ".join(k.name.lower() for k in ParticipantKind)
     )
     cmd.add_argument("--profile", required=True, help="profile text, file or 0x-hash")
-    _cmd(sub, "list", "registered participants", run_participants, acting=False)
-    cmd = _cmd(sub, "show", "one participant", run_participant, acting=False)
+    subcommand(sub, "list", "registered participants", run_participants, acting=False)
+    cmd = subcommand(sub, "show", "one participant", run_participant, acting=False)
     cmd.add_argument("account")
-    cmd = _cmd(sub, "suspend", "suspend a participant (registrar)", run_suspend)
+    cmd = subcommand(sub, "suspend", "suspend a participant (registrar)", run_suspend)
     cmd.add_argument("account")
     cmd.add_argument("--reason", default=None, help="reason text, file or 0x-hash")
-    cmd = _cmd(sub, "reinstate", "reinstate a participant (registrar)", run_reinstate)
+    cmd = subcommand(sub, "reinstate", "reinstate a participant (registrar)", run_reinstate)
     cmd.add_argument("account")
 
-    cmd = _cmd(sub, "grant-role", "grant a park role (admin)", run_grant_role)
+    cmd = subcommand(sub, "grant-role", "grant a park role (admin)", run_grant_role)
     cmd.add_argument("role", choices=("registrar", "auditor"))
     cmd.add_argument("account")
-    cmd = _cmd(sub, "set-fund", "set the park culture-fund address (admin)", run_set_fund)
+    cmd = subcommand(sub, "set-fund", "set the park culture-fund address (admin)", run_set_fund)
     cmd.add_argument("fund")
 
     agreements = commands.add_parser("agreements", help="multi-party agreements")
     sub = agreements.add_subparsers(dest="agreements_command", required=True, metavar="ACTION")
-    cmd = _cmd(sub, "propose", "propose an agreement (you consent by proposing)", run_propose)
+    cmd = subcommand(sub, "propose", "propose an agreement (you consent by proposing)", run_propose)
     cmd.add_argument(
         "--party", action="append", required=True, metavar="ADDRESS:BPS", help="repeat per party"
     )
@@ -84,10 +80,16 @@ def register(commands: Any) -> None:
     cmd.add_argument("--voting-period", type=int, default=3 * DAY, help="seconds")
     cmd.add_argument("--consent-days", type=int, default=7, help="days to gather consents")
     cmd.add_argument("--token", default=None, help="ERC-20 address (default: ETH)")
-    _cmd(sub, "show", "an agreement's terms, parties and head", run_agreement, acting=False)
-    cmd = _cmd(sub, "list", "agreements, optionally of one party", run_agreements, acting=False)
+    subcommand(
+        sub, "show", "an agreement's terms and parties", run_agreement, "agreement", acting=False
+    )
+    cmd = subcommand(
+        sub, "list", "agreements, optionally of one party", run_agreements, acting=False
+    )
     cmd.add_argument("--party", default=None, help="only agreements with this party")
-    cmd = _cmd(sub, "consent", "consent by call, or relay signed consents", run_consent)
+    cmd = subcommand(
+        sub, "consent", "consent by call, or relay signed consents", run_consent, "agreement"
+    )
     cmd.add_argument(
         "--signatures",
         type=Path,
@@ -95,18 +97,13 @@ def register(commands: Any) -> None:
         default=None,
         help="files written by `sign consent` (relay them)",
     )
-    for command in (sub.choices["show"], cmd):
-        command.add_argument("agreement", help="agreement id (0x…)")
 
     sign = commands.add_parser("sign", help="EIP-712 payloads and signatures for offline signing")
     sub = sign.add_subparsers(dest="sign_command", required=True, metavar="INTENT")
-    cmd = _cmd(sub, "consent", "consent to an agreement's current version", run_sign_consent)
-    cmd.add_argument("agreement")
-    cmd = _cmd(sub, "vote", "a vote on a proposal", run_sign_vote)
-    cmd.add_argument("proposal", type=int)
+    subcommand(sub, "consent", "consent to the current version", run_sign_consent, "agreement")
+    cmd = subcommand(sub, "vote", "a vote on a proposal", run_sign_vote, "proposal")
     cmd.add_argument("--support", required=True, help="for|against|abstain")
-    cmd = _cmd(sub, "records", "a batch of contributions (JSON or CSV file)", run_sign_records)
-    cmd.add_argument("agreement")
+    cmd = subcommand(sub, "records", "a batch of contributions", run_sign_records, "agreement")
     cmd.add_argument("file", type=Path, help="records file (see `contributions record-batch`)")
     for name in ("consent", "vote", "records"):
         sub.choices[name].add_argument(
@@ -148,46 +145,34 @@ def run_participants(args: argparse.Namespace) -> int:
 def run_participant(args: argparse.Namespace) -> int:
     """Show one participant."""
     with open_session(args) as s:
-        found = s.ledger.registry.participant(args.account)
-        s.emit(found, [f"{k}: {human(val)}" for k, val in vars(found).items()])
+        emit_view(s, s.ledger.registry.participant(args.account))
     return 0
 
 
-def run_suspend(args: argparse.Namespace) -> int:
-    """Suspend a participant."""
-    with open_session(args) as s:
-        reason = hash_arg(args.reason) if args.reason else b"\x00" * 32
-        result = s.ledger.registry.suspend(
-            account=args.account, reason_hash=reason, sender=s.actor()
-        )
-        print_tx(s, f"suspended {v.address(args.account)}", result)
-    return 0
+def _reason(args: argparse.Namespace) -> bytes:
+    return hash_arg(args.reason) if args.reason else ZERO_HASH
 
 
-def run_reinstate(args: argparse.Namespace) -> int:
-    """Reinstate a suspended participant."""
-    with open_session(args) as s:
-        result = s.ledger.registry.reinstate(account=args.account, sender=s.actor())
-        print_tx(s, f"reinstated {v.address(args.account)}", result)
-    return 0
-
-
-def run_grant_role(args: argparse.Namespace) -> int:
-    """Grant a park role."""
-    with open_session(args) as s:
-        result = s.ledger.registry.grant_role(
-            role=args.role, account=args.account, sender=s.actor()
-        )
-        print_tx(s, f"{v.address(args.account)} is now {args.role}", result)
-    return 0
-
-
-def run_set_fund(args: argparse.Namespace) -> int:
-    """Set the culture-fund address."""
-    with open_session(args) as s:
-        result = s.ledger.registry.set_culture_fund(fund=args.fund, sender=s.actor())
-        print_tx(s, f"culture fund set to {v.address(args.fund)}", result)
-    return 0
+run_suspend = tx_command(
+    lambda s, a, sender: s.ledger.registry.suspend(
+        account=a.account, reason_hash=_reason(a), sender=sender
+    ),
+    lambda a: f"suspended {v.address(a.account)}",
+)
+run_reinstate = tx_command(
+    lambda s, a, sender: s.ledger.registry.reinstate(account=a.account, sender=sender),
+    lambda a: f"reinstated {v.address(a.account)}",
+)
+run_grant_role = tx_command(
+    lambda s, a, sender: s.ledger.registry.grant_role(
+        role=a.role, account=a.account, sender=sender
+    ),
+    lambda a: f"{v.address(a.account)} is now {a.role}",
+)
+run_set_fund = tx_command(
+    lambda s, a, sender: s.ledger.registry.set_culture_fund(fund=a.fund, sender=sender),
+    lambda a: f"culture fund set to {v.address(a.fund)}",
+)
 
 
 # -- agreements ---------------------------------------------------------------------------

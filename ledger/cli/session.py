@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from enum import IntEnum
@@ -50,6 +50,19 @@ def add_ledger_options(parser: argparse.ArgumentParser, *, acting: bool = True) 
             help="the acting party: a keystore ADDRESS (<data dir>/keys), a KEYFILE, "
             "or dev:N (development account N on a local chain)",
         )
+
+
+def subcommand(
+    sub: Any, name: str, help_text: str, handler: Any, *positionals: str, acting: bool = True
+) -> argparse.ArgumentParser:
+    """A subcommand with the common options, `positionals` (ids of commitments and proposals
+    are integers) and its handler."""
+    cmd: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
+    add_ledger_options(cmd, acting=acting)
+    for positional in positionals:
+        cmd.add_argument(positional, type=int if positional in ("commitment", "proposal") else str)
+    cmd.set_defaults(handler=handler)
+    return cmd
 
 
 def hash_arg(value: str) -> bytes:
@@ -152,6 +165,11 @@ def open_session(args: argparse.Namespace, *, deploy: bool = False) -> Iterator[
     in_memory = args.chain == "memory" and not args.rpc
     with open_chain(kind=args.chain, rpc=args.rpc, settings=settings) as chain:
         artifacts = compile_project(settings=settings)
+        if deploy and not in_memory and args.rpc and chain.chain_id not in DEV_CHAIN_IDS:
+            raise ConfigurationError(
+                f"chain {chain.chain_id} is not a local development chain: "
+                "this command only deploys and writes to local chains."
+            )
         path = manifest_path(manifest_dir, chain.chain_id)
         # NOTE: an existing deployment is used as is (its code hashes are verified below);
         # only a chain without one gets the suite deployed, when the command asks for it.
@@ -174,6 +192,28 @@ def open_session(args: argparse.Namespace, *, deploy: bool = False) -> Iterator[
                 data=err.data,
                 message=f"the contracts refused the transaction: {err}",
             ) from err
+
+
+TxCall = Callable[[Session, argparse.Namespace, LocalAccount], TxResult]
+"""One client write, given the session, the command's arguments and the acting account."""
+
+
+def tx_command(
+    call: TxCall, message: Callable[[argparse.Namespace], str]
+) -> Callable[[argparse.Namespace], int]:
+    """A command handler that sends `call` as `--as` and reports it with `message(args)`."""
+
+    def handler(args: argparse.Namespace) -> int:
+        with open_session(args) as session:
+            print_tx(session, message(args), call(session, args, session.actor()))
+        return 0
+
+    return handler
+
+
+def emit_view(session: Session, view: Any) -> None:
+    """Print a client view (a frozen dataclass): one `field: value` line each, or JSON."""
+    session.emit(view, [f"{f.name}: {human(getattr(view, f.name))}" for f in fields(view)])
 
 
 def print_tx(session: Session, what: str, result: TxResult, **extra: Any) -> None:

@@ -12,7 +12,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ledger.cli import agreement_commands, record_commands
+from ledger.cli import (
+    agreement_commands,
+    proposal_commands,
+    record_commands,
+    revenue_commands,
+)
 from ledger.cli.session import add_ledger_options, human, open_session
 from ledger.config import get_settings
 from ledger.demo import CAST_SIZE, DemoCast, run_demo
@@ -27,6 +32,8 @@ def register(commands: Any) -> None:
     """Add the workflow commands, `outbox`, `status` and `demo` to the parser."""
     agreement_commands.register(commands)
     record_commands.register(commands)
+    revenue_commands.register(commands)
+    proposal_commands.register(commands)
 
     outbox = commands.add_parser("outbox", help="the relayer's durable outbox")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")

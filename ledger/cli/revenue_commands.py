@@ -1,0 +1,195 @@
+"""`park-ledger revenue|commitments`: deposits, claims, balances and payout addresses; bonded
+commitments with deliverables, acceptances and breaches."""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ledger import validation as v
+from ledger.cli.session import (
+    emit_view,
+    hash_arg,
+    human,
+    open_session,
+    print_tx,
+    subcommand,
+    tx_command,
+)
+from ledger.errors import ValidationError
+from ledger.structs import ZERO_ADDRESS
+
+DAY = 86_400
+ETHER = 10**18
+UNITS = {"ether": ETHER, "eth": ETHER, "gwei": 10**9, "wei": 1}
+
+
+def register(commands: Any) -> None:
+    """Add `revenue` and `commitments` to the parser."""
+    group = commands.add_parser("revenue", help="deposits, claims and balances")
+    sub = group.add_subparsers(dest="revenue_command", required=True, metavar="ACTION")
+    cmd = subcommand(
+        sub, "deposit", "deposit revenue (ETH, or the agreement's ERC-20)", run_deposit, "agreement"
+    )
+    cmd.add_argument("--amount", required=True, help="base units, or e.g. 1.5ether / 20gwei")
+    cmd = subcommand(sub, "claim", "claim what you are owed", run_claim, "agreement")
+    cmd.add_argument("--fund", action="store_true", help="pay the culture fund its share instead")
+    cmd = subcommand(
+        sub, "balance", "what parties are owed and claimed", run_balance, "agreement", acting=False
+    )
+    cmd.add_argument("account", nargs="?", default=None, help="default: every party")
+    cmd = subcommand(
+        sub, "set-payout", "send your future claims to another address", run_set_payout, "agreement"
+    )
+    cmd.add_argument("payout")
+
+    group = commands.add_parser("commitments", help="responsibility commitments with bonds")
+    sub = group.add_subparsers(dest="commitments_command", required=True, metavar="ACTION")
+    cmd = subcommand(
+        sub, "commit", "commit to a deliverable, optionally bonded", run_commit, "agreement"
+    )
+    cmd.add_argument("--kind", default="deliverable", help="deliverable, quality_standard, …")
+    cmd.add_argument("--description", required=True, help="description text, file or 0x-hash")
+    cmd.add_argument("--deadline-days", type=int, required=True)
+    cmd.add_argument("--bond", default="0", help="base units, or e.g. 0.5ether")
+    cmd = subcommand(
+        sub, "submit", "submit your deliverable", run_submit, "agreement", "commitment"
+    )
+    cmd.add_argument("--deliverable", required=True, help="deliverable text, file or 0x-hash")
+    subcommand(
+        sub, "accept", "accept a co-party's deliverable", run_accept, "agreement", "commitment"
+    )
+    subcommand(
+        sub,
+        "breach",
+        "mark a commitment breached (after deadline + grace)",
+        run_breach,
+        "agreement",
+        "commitment",
+    )
+    subcommand(
+        sub, "show", "one commitment", run_commitment, "agreement", "commitment", acting=False
+    )
+
+
+def amount_arg(value: str) -> int:
+    """An amount in base units: an integer, or a decimal with a unit (`1.5ether`, `20gwei`)."""
+    text = value.strip().lower().replace("_", "")
+    unit = next((u for u in UNITS if text.endswith(u)), "wei")
+    try:
+        amount = Decimal(text.removesuffix(unit) if text.endswith(unit) else text) * UNITS[unit]
+    except InvalidOperation as err:
+        raise ValidationError(f"amount {value!r}: expected e.g. 1000, 1.5ether or 20gwei") from err
+    if amount != amount.to_integral_value() or amount < 0:
+        raise ValidationError(f"amount {value!r} is not a whole number of base units")
+    return int(amount)
+
+
+# -- revenue ------------------------------------------------------------------------------
+
+
+def run_deposit(args: argparse.Namespace) -> int:
+    """Deposit revenue."""
+    with open_session(args) as s:
+        amount = amount_arg(args.amount)
+        result = s.ledger.revenue.deposit(
+            agreement_id=args.agreement, amount=amount, sender=s.actor()
+        )
+        print_tx(s, f"deposited {amount} base units", result, amount=amount)
+    return 0
+
+
+def run_claim(args: argparse.Namespace) -> int:
+    """Claim (for the sender or the culture fund)."""
+    with open_session(args) as s:
+        revenue = s.ledger.revenue
+        claim = revenue.claim_fund if args.fund else revenue.claim
+        result = claim(agreement_id=args.agreement, sender=s.actor())
+        event = result.event("RevenueFundClaimed" if args.fund else "RevenueClaimed")
+        paid = int(event.args["amount"])
+        print_tx(s, f"claimed {paid} base units", result, amount=paid)
+    return 0
+
+
+def run_balance(args: argparse.Namespace) -> int:
+    """Show balances."""
+    with open_session(args) as s:
+        aid = v.bytes32(args.agreement, field="agreement")
+        accounts = (
+            [args.account]
+            if args.account
+            else [p.account for p in s.ledger.agreements.parties(aid)]
+        )
+        balances = [s.ledger.revenue.balance(aid, a) for a in accounts]
+        lines = [
+            f"{b.account}  claimable {b.claimable}  claimed {b.claimed}  allocated {b.allocated}"
+            + (f"  payout {b.payout}" if b.payout not in (b.account, ZERO_ADDRESS) else "")
+            for b in balances
+        ]
+        lines.append(f"culture fund claimable {s.ledger.revenue.fund_claimable(aid)}")
+        s.emit(balances, lines)
+    return 0
+
+
+run_set_payout = tx_command(
+    lambda s, a, sender: s.ledger.revenue.set_payout(
+        agreement_id=a.agreement, payout=a.payout, sender=sender
+    ),
+    lambda a: f"claims now paid to {v.address(a.payout)}",
+)
+
+
+# -- commitments --------------------------------------------------------------------------
+
+
+def run_commit(args: argparse.Namespace) -> int:
+    """Make a commitment."""
+    with open_session(args) as s:
+        result = s.ledger.commitments.commit(
+            agreement_id=args.agreement,
+            kind=args.kind,
+            description_hash=hash_arg(args.description),
+            deadline=s.ledger.timestamp() + args.deadline_days * DAY,
+            bond=amount_arg(args.bond),
+            sender=s.actor(),
+        )
+        cid = int(result.event("CommitmentMade").args["commitmentId"])
+        print_tx(s, f"commitment {cid} made", result, commitmentId=cid)
+    return 0
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    """Accept a deliverable."""
+    with open_session(args) as s:
+        commitments = s.ledger.commitments
+        result = commitments.accept(
+            agreement_id=args.agreement, commitment_id=args.commitment, sender=s.actor()
+        )
+        status = commitments.get(args.agreement, args.commitment).status
+        print_tx(s, f"accepted; commitment {human(status)}", result, status=status)
+    return 0
+
+
+def run_commitment(args: argparse.Namespace) -> int:
+    """Show a commitment."""
+    with open_session(args) as s:
+        emit_view(s, s.ledger.commitments.get(args.agreement, args.commitment))
+    return 0
+
+
+run_submit = tx_command(
+    lambda s, a, sender: s.ledger.commitments.submit(
+        agreement_id=a.agreement,
+        commitment_id=a.commitment,
+        deliverable_hash=hash_arg(a.deliverable),
+        sender=sender,
+    ),
+    lambda a: f"deliverable for commitment {a.commitment} submitted",
+)
+run_breach = tx_command(
+    lambda s, a, sender: s.ledger.commitments.breach(
+        agreement_id=a.agreement, commitment_id=a.commitment, sender=sender
+    ),
+    lambda a: f"commitment {a.commitment} breached; its bond goes to the co-parties",
+)
