@@ -104,6 +104,10 @@ contract Agreements is IAgreements, EIP712 {
     /// @dev One packed word per (agreement, account): see {PartySlot}.
     mapping(bytes32 agreementId => mapping(address account => uint256 word)) private _partySlots;
 
+    /// @dev The registry's participant statuses as "is Active", pushed by the registry in the
+    /// transaction that changes them (`onParticipantStatusChanged`).
+    mapping(address account => bool active) private _activeParticipants;
+
     // -----------------------------------------------------------------------------------
     // Constructor
     // -----------------------------------------------------------------------------------
@@ -284,9 +288,19 @@ contract Agreements is IAgreements, EIP712 {
         external
         returns (uint8 partyIndex, uint16 shareBps)
     {
-        (Agreement storage a, uint256 word) = _checkActor(agreementId, actor, checks);
-        _append(a, actionType, dataHash);
+        (Agreement storage a, bytes32 head) = _checkAgreement(agreementId, checks);
+        uint256 word;
+        // NOTE: the party word is a cold slot; read it only when a check or the caller needs it.
+        if (checks & CHECK_PARTY != 0) word = _checkParty(agreementId, actor);
+        if (checks & CHECK_PARTICIPANT != 0) _requireActiveParticipant(actor);
+        a.head = HashChain.advance(head, actionType, dataHash);
         return _partyData(word);
+    }
+
+    /// @inheritdoc IAgreements
+    function onParticipantStatusChanged(address account, bool active) external {
+        if (msg.sender != REGISTRY) revert AgreementUnauthorizedModule(msg.sender);
+        _activeParticipants[account] = active;
     }
 
     /// @inheritdoc IAgreements
@@ -298,11 +312,14 @@ contract Agreements is IAgreements, EIP712 {
         bytes32 actionType,
         bytes32 dataHash
     ) external returns (uint8 partyIndex, uint16 shareBps) {
-        (Agreement storage a, uint256 word) = _checkActor(agreementId, signer, checks);
+        (Agreement storage a, bytes32 head) = _checkAgreement(agreementId, checks);
+        uint256 word = _partySlots[agreementId][signer];
+        if (checks & CHECK_PARTY != 0 && !word.isParty()) revert AgreementNotAParty(agreementId, signer);
+        if (checks & CHECK_PARTICIPANT != 0) _requireActiveParticipant(signer);
         uint256 current = word.nonce();
         if (nonce != current) revert AgreementInvalidNonce(agreementId, signer, current, nonce);
         _partySlots[agreementId][signer] = word.withNextNonce();
-        _append(a, actionType, dataHash);
+        a.head = HashChain.advance(head, actionType, dataHash);
         return _partyData(word);
     }
 
@@ -361,6 +378,22 @@ contract Agreements is IAgreements, EIP712 {
     }
 
     /// @inheritdoc IAgreements
+    function rulesOf(bytes32 agreementId)
+        external
+        view
+        returns (
+            address token,
+            RevenueMode revenueMode,
+            uint16 fundShareBps,
+            uint8 confirmationsRequired,
+            uint32 version
+        )
+    {
+        Agreement storage a = _agreements[agreementId];
+        return (a.token, a.revenueMode, a.fundShareBps, a.confirmationsRequired, a.version);
+    }
+
+    /// @inheritdoc IAgreements
     function nonceOf(bytes32 agreementId, address account) external view returns (uint256 nonce) {
         return _partySlots[agreementId][account].nonce();
     }
@@ -401,8 +434,9 @@ contract Agreements is IAgreements, EIP712 {
         address[] memory parties = params.parties;
         uint16[] memory shares = params.sharesBps;
         _writeNewParties(agreementId, parties, shares);
-        uint256 inactive = IParkRegistry(REGISTRY).firstInactive(params.parties);
-        if (inactive < n) revert AgreementParticipantNotActive(parties[inactive]);
+        for (uint256 i; i < n; ++i) {
+            _requireActiveParticipant(parties[i]);
+        }
         bytes32 paramsHash = keccak256(abi.encode(params));
 
         a.token = params.token;
@@ -610,21 +644,25 @@ contract Agreements is IAgreements, EIP712 {
     // Internal: checks and the hash chain
     // -----------------------------------------------------------------------------------
 
-    /// @dev The module check and the `checks` of journal / journalSigned; returns the agreement
-    /// and the actor's party word.
-    function _checkActor(bytes32 agreementId, address actor, uint256 checks)
+    /// @dev The module check and the agreement checks of journal / journalSigned (CHECK_ACTIVE,
+    /// CHECK_VERSION; existence always); returns the agreement and its current head.
+    function _checkAgreement(bytes32 agreementId, uint256 checks)
         private
         view
-        returns (Agreement storage a, uint256 word)
+        returns (Agreement storage a, bytes32 head)
     {
         if (
             msg.sender != GOVERNANCE && msg.sender != CONTRIBUTIONS && msg.sender != REVENUE
                 && msg.sender != COMMITMENTS
         ) revert AgreementUnauthorizedModule(msg.sender);
         a = _agreements[agreementId];
-        AgreementStatus status = a.status;
-        if (status == AgreementStatus.None) revert AgreementNotFound(agreementId);
-        if (checks & CHECK_ACTIVE != 0 && status != AgreementStatus.Active) {
+        head = a.head;
+        // NOTE: `_propose` appends to the chain, so an agreement exists exactly when its head is
+        // non-zero (a zero keccak256 output is infeasible): the status slot is read only when a
+        // check needs the status or the version, both of which live in it.
+        if (head == bytes32(0)) revert AgreementNotFound(agreementId);
+        if (checks & (CHECK_ACTIVE | CHECK_VERSION) == 0) return (a, head);
+        if (checks & CHECK_ACTIVE != 0 && a.status != AgreementStatus.Active) {
             revert AgreementNotActive(agreementId, _statusOf(a));
         }
         if (checks & CHECK_VERSION != 0) {
@@ -632,9 +670,12 @@ contract Agreements is IAgreements, EIP712 {
             uint32 current = a.version;
             if (current != expected) revert AgreementVersionMismatch(agreementId, expected, current);
         }
+    }
+
+    /// @dev The actor's party word; reverts unless it belongs to a current party.
+    function _checkParty(bytes32 agreementId, address actor) private view returns (uint256 word) {
         word = _partySlots[agreementId][actor];
-        if (checks & CHECK_PARTY != 0 && !word.isParty()) revert AgreementNotAParty(agreementId, actor);
-        if (checks & CHECK_PARTICIPANT != 0) _requireActiveParticipant(actor);
+        if (!word.isParty()) revert AgreementNotAParty(agreementId, actor);
     }
 
     /// @dev The (index, share) of a party word, zeros for a non-party.
@@ -666,7 +707,7 @@ contract Agreements is IAgreements, EIP712 {
 
     /// @dev Reverts unless `account` is an Active participant.
     function _requireActiveParticipant(address account) private view {
-        if (!IParkRegistry(REGISTRY).isActiveParticipant(account)) revert AgreementParticipantNotActive(account);
+        if (!_activeParticipants[account]) revert AgreementParticipantNotActive(account);
     }
 
     /// @dev Reverts unless the caller is Governance.

@@ -8,7 +8,7 @@ import {ICommitments} from "./interfaces/ICommitments.sol";
 import {IAgreements} from "./interfaces/IAgreements.sol";
 import {IParkRegistry} from "./interfaces/IParkRegistry.sol";
 import {IRevenue} from "./interfaces/IRevenue.sol";
-import {AgreementTerms, CHECK_ACTIVE, CHECK_PARTY, CHECK_PARTICIPANT, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
+import {CHECK_ACTIVE, CHECK_PARTY, CHECK_PARTICIPANT, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
 
 /// @title Commitments — bonded responsibility commitments
 /// @notice See {ICommitments}. Bonds sit in Revenue; this contract keeps deadlines,
@@ -229,8 +229,8 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
         view
         returns (uint8 acceptances, uint64 acceptedBy, uint32 version, CommitmentStatus status)
     {
-        AgreementTerms memory terms = AGREEMENTS.termsOf(agreementId);
-        version = terms.version;
+        uint8 required;
+        (,,, required, version) = AGREEMENTS.rulesOf(agreementId);
         if (c.version == version) {
             acceptances = c.acceptances;
             acceptedBy = c.acceptedBy;
@@ -241,7 +241,7 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
             // At most MAX_PARTIES (64) distinct bits can be set, so the count stays below 2^8.
             acceptances += 1;
         }
-        status = acceptances >= terms.confirmationsRequired ? CommitmentStatus.Fulfilled : CommitmentStatus.Submitted;
+        status = acceptances >= required ? CommitmentStatus.Fulfilled : CommitmentStatus.Submitted;
     }
 
     /// @dev Journals the caller's acceptance (docs/hash-chain.md); returns its party index.

@@ -7,9 +7,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IContributions} from "./interfaces/IContributions.sol";
 import {IAgreements} from "./interfaces/IAgreements.sol";
 import {IRevenue} from "./interfaces/IRevenue.sol";
-import {
-    AgreementTerms, RevenueMode, CHECK_ACTIVE, CHECK_PARTY, CHECK_PARTICIPANT, CHECK_NOT_NONE
-} from "./interfaces/ITypes.sol";
+import {RevenueMode, CHECK_ACTIVE, CHECK_PARTY, CHECK_PARTICIPANT, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
 import {BatchMerkle} from "./libraries/BatchMerkle.sol";
 import {SignatureVerifier} from "./libraries/SignatureVerifier.sol";
 
@@ -135,19 +133,8 @@ contract Contributions is IContributions, EIP712 {
         if (s.status != ContributionStatus.Pending) {
             revert ContributionWrongStatus(recordId, s.status, ContributionStatus.Pending);
         }
-        AgreementTerms memory terms = AGREEMENTS.termsOf(agreementId);
-        if (s.version != terms.version) {
-            // NOTE: confirmations never carry over to a new agreement version: party indices
-            // (the bitmap's keys) may have changed with it.
-            s.confirmers = 0;
-            s.confirmations = 0;
-            s.version = terms.version;
-        }
-        unchecked {
-            // At most MAX_PARTIES (64) distinct bits can be set, so the count stays below 2^8.
-            s.confirmations += 1;
-        }
-        status = s.confirmations >= terms.confirmationsRequired ? ContributionStatus.Confirmed : ContributionStatus.Pending;
+        RevenueMode mode;
+        (status, mode) = _countConfirmation(agreementId, s);
 
         (uint8 index,) = AGREEMENTS.journal(
             agreementId,
@@ -166,7 +153,7 @@ contract Contributions is IContributions, EIP712 {
         _states[key] = s;
         emit ContributionConfirmed(agreementId, recordId, msg.sender, s.confirmations, s.version, status);
         if (status == ContributionStatus.Confirmed) {
-            _credit(agreementId, p.contributor, p.record.weight, terms.revenueMode);
+            _credit(agreementId, p.contributor, p.record.weight, mode);
         }
     }
 
@@ -215,7 +202,8 @@ contract Contributions is IContributions, EIP712 {
         s.weight = weight;
         emit ContributionResolved(agreementId, recordId, ResolutionOutcome(outcome), status, weight);
         if (status == ContributionStatus.Confirmed) {
-            _credit(agreementId, s.contributor, weight, AGREEMENTS.termsOf(agreementId).revenueMode);
+            (, RevenueMode mode,,,) = AGREEMENTS.rulesOf(agreementId);
+            _credit(agreementId, s.contributor, weight, mode);
         }
     }
 
@@ -345,6 +333,30 @@ contract Contributions is IContributions, EIP712 {
         if (p.index >= b.count || !MerkleProof.verifyCalldata(p.proof, p.batchRoot, recordId)) {
             revert ContributionUnknownRecord(agreementId, recordId);
         }
+    }
+
+    /// @dev Counts one more confirmation into `s` under the agreement's current version and
+    /// rule; returns the record's status after it and the agreement's revenue mode.
+    function _countConfirmation(bytes32 agreementId, RecordState memory s)
+        private
+        view
+        returns (ContributionStatus status, RevenueMode mode)
+    {
+        uint32 version;
+        uint8 required;
+        (, mode,, required, version) = AGREEMENTS.rulesOf(agreementId);
+        if (s.version != version) {
+            // NOTE: confirmations never carry over to a new agreement version: party indices
+            // (the bitmap's keys) may have changed with it.
+            s.confirmers = 0;
+            s.confirmations = 0;
+            s.version = version;
+        }
+        unchecked {
+            // At most MAX_PARTIES (64) distinct bits can be set, so the count stays below 2^8.
+            s.confirmations += 1;
+        }
+        status = s.confirmations >= required ? ContributionStatus.Confirmed : ContributionStatus.Pending;
     }
 
     /// @dev Adds `weight` to the contributor's confirmed weight and tells Revenue (weighted mode).

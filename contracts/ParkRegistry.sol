@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 
+import {IAgreements} from "./interfaces/IAgreements.sol";
 import {IParkRegistry} from "./interfaces/IParkRegistry.sol";
 import {
     ParticipantKind, ParticipantStatus, Participant, AuditAttestation
@@ -26,6 +27,9 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
 
     /// @inheritdoc IParkRegistry
     address public immutable COMMITMENTS;
+
+    /// @inheritdoc IParkRegistry
+    address public immutable AGREEMENTS;
 
     // -----------------------------------------------------------------------------------
     // Storage
@@ -50,11 +54,13 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
     /// @param initialDelay Delay (seconds) of the two-step admin handover.
     /// @param initialAdmin The first park admin.
     /// @param commitments The Commitments contract (predicted address), sole breach recorder.
-    constructor(uint48 initialDelay, address initialAdmin, address commitments)
+    /// @param agreements The Agreements contract (predicted address), mirror of the statuses.
+    constructor(uint48 initialDelay, address initialAdmin, address commitments, address agreements)
         AccessControlDefaultAdminRules(initialDelay, initialAdmin)
     {
-        if (commitments == address(0)) revert RegistryZeroAddress();
+        if (commitments == address(0) || agreements == address(0)) revert RegistryZeroAddress();
         COMMITMENTS = commitments;
+        AGREEMENTS = agreements;
     }
 
     // -----------------------------------------------------------------------------------
@@ -75,6 +81,7 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
         p.registeredAt = uint40(block.timestamp);
         p.updatedAt = uint40(block.timestamp);
         p.profileHash = profileHash;
+        IAgreements(AGREEMENTS).onParticipantStatusChanged(account, true);
         emit ParticipantRegistered(account, msg.sender, kind, profileHash);
     }
 
@@ -100,6 +107,7 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
         if (status != ParticipantStatus.Active) revert ParticipantNotActive(account, status);
         p.status = ParticipantStatus.Suspended;
         p.updatedAt = uint40(block.timestamp);
+        IAgreements(AGREEMENTS).onParticipantStatusChanged(account, false);
         emit ParticipantSuspended(account, msg.sender, reasonHash);
     }
 
@@ -111,6 +119,7 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
         if (status != ParticipantStatus.Suspended) revert ParticipantNotSuspended(account, status);
         p.status = ParticipantStatus.Active;
         p.updatedAt = uint40(block.timestamp);
+        IAgreements(AGREEMENTS).onParticipantStatusChanged(account, true);
         emit ParticipantReinstated(account, msg.sender);
     }
 

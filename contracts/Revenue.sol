@@ -9,7 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IRevenue} from "./interfaces/IRevenue.sol";
 import {IAgreements} from "./interfaces/IAgreements.sol";
 import {IParkRegistry} from "./interfaces/IParkRegistry.sol";
-import {AgreementTerms, RevenueMode, BPS, CHECK_ACTIVE, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
+import {RevenueMode, BPS, CHECK_ACTIVE, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
 import {RevenueMath} from "./libraries/RevenueMath.sol";
 
 /// @title Revenue — the Park Ledger vault
@@ -25,22 +25,35 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     // Structs
     // -----------------------------------------------------------------------------------
 
-    /// @dev Cached terms, the weighted total and the deposit counter — one slot, read by every
-    /// deposit and claim, written by every deposit. The token is kept as a small id (0 = ETH).
+    /// @dev Cached terms, the weighted total, the carried remainder, the membership epoch and
+    /// the high part of the deposit counter — one slot, read by every deposit and claim. A
+    /// FixedShares deposit leaves it unchanged (every allocation divides exactly, so the carry
+    /// stays put), and rewriting an unchanged slot costs 100 gas instead of 2,900. The token is
+    /// kept as a small id (0 = ETH).
     struct Config {
         uint32 tokenId;
         RevenueMode mode;
         uint16 fundShareBps;
         bool initialized;
         bool hasHeld;
+        uint16 epoch;
         uint56 totalWeight;
-        uint128 deposited;
+        uint80 carry;
+        uint32 depositedHigh;
     }
 
-    /// @dev The accumulator (one slot, written by every allocation).
-    struct Pool {
+    /// @dev The accumulator and the low 96 bits of the deposit counter: the one slot every
+    /// deposit changes. `deposited = depositedHigh << 96 | depositedLow` (uint128 in all).
+    struct Accumulator {
         uint160 accPerUnit;
-        uint80 carry;
+        uint96 depositedLow;
+    }
+
+    /// @dev The in-memory working view of an agreement's allocation state, loaded from the two
+    /// slots above by `_pool` and written back by `_save`.
+    struct Pool {
+        uint256 accPerUnit;
+        uint256 carry;
         uint16 epoch;
     }
 
@@ -53,10 +66,16 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         bool hasPayout;
     }
 
-    /// @dev A holder's whole-unit balance: credited at checkpoints and bond releases; claimed.
+    /// @dev A holder's whole-unit balance: credited at checkpoints and bond releases; claimed;
+    /// and the party's FixedShares share cached by its claims, valid while `shareEpoch` equals
+    /// the agreement's epoch (every share change bumps the epoch first, see
+    /// `onMembershipChange`), so a steady claim does not call Agreements for it. A share is
+    /// never 0 for a party, so 0 means "not cached".
     struct Balance {
-        uint128 credited;
-        uint128 claimed;
+        uint112 credited;
+        uint112 claimed;
+        uint16 shareBps;
+        uint16 shareEpoch;
     }
 
     /// @dev Per-agreement bond counters.
@@ -73,6 +92,8 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     uint256 public constant SCALE = RevenueMath.SCALE;
     /// @dev The culture fund's holder key (never a party: the zero address cannot act).
     address private constant FUND = address(0);
+    /// @dev Width of `Accumulator.depositedLow`.
+    uint256 private constant DEPOSITED_LOW_BITS = 96;
 
     /// @notice The ParkRegistry (culture-fund address).
     IParkRegistry public immutable REGISTRY;
@@ -88,7 +109,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     // -----------------------------------------------------------------------------------
 
     mapping(bytes32 agreementId => Config) private _configs;
-    mapping(bytes32 agreementId => Pool) private _pools;
+    mapping(bytes32 agreementId => Accumulator) private _accumulators;
     mapping(bytes32 agreementId => Bonds) private _bonds;
     mapping(bytes32 agreementId => uint256 amount) private _held;
     /// @dev The accumulator at the latest membership change: the checkpoint of a party that
@@ -133,7 +154,8 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         if (token != expected) revert RevenueWrongToken(agreementId, expected, token);
         received = _pull(agreementId, token, msg.sender, amount);
 
-        Pool memory pool = _pools[agreementId];
+        Accumulator memory accumulator = _accumulators[agreementId];
+        Pool memory pool = Pool(accumulator.accPerUnit, cfg.carry, cfg.epoch);
         uint256 units = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight);
         uint256 allocated;
         if (units == 0) {
@@ -158,9 +180,14 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             RevenueDeposited.selector,
             keccak256(abi.encode(msg.sender, token, received, allocated, pool.accPerUnit, pool.carry))
         );
-        cfg.deposited = (cfg.deposited + received).toUint128();
-        _configs[agreementId] = cfg;
-        _pools[agreementId] = pool;
+        // Split counter: the low part shares the accumulator's slot (written anyway); only an
+        // overflow of the low part touches the config slot.
+        uint256 low = accumulator.depositedLow + received;
+        if (low >> DEPOSITED_LOW_BITS != 0) {
+            cfg.depositedHigh = ((low >> DEPOSITED_LOW_BITS) + cfg.depositedHigh).toUint32();
+            low = uint96(low);
+        }
+        _save(agreementId, cfg, pool, low);
         emit RevenueDeposited(agreementId, msg.sender, token, received, allocated, pool.accPerUnit, pool.carry);
     }
 
@@ -170,7 +197,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         uint256 units = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight);
         uint256 amount = _held[agreementId];
         if (!cfg.initialized || units == 0 || amount == 0) revert RevenueNothingToAllocate(agreementId);
-        Pool memory pool = _pools[agreementId];
+        Pool memory pool = _pool(agreementId, cfg);
         _allocate(pool, amount, units);
         AGREEMENTS.journal(
             agreementId,
@@ -180,17 +207,26 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             keccak256(abi.encode(msg.sender, amount, pool.accPerUnit, pool.carry))
         );
         _held[agreementId] = 0;
-        _configs[agreementId].hasHeld = false;
-        _pools[agreementId] = pool;
+        cfg.hasHeld = false;
+        _save(agreementId, cfg, pool);
         emit RevenueAllocated(agreementId, msg.sender, amount, pool.accPerUnit, pool.carry);
     }
 
     /// @inheritdoc IRevenue
     function claim(bytes32 agreementId) external nonReentrant returns (uint256 amount) {
         Config memory cfg = _configs[agreementId];
-        uint256 shareBps;
-        if (cfg.mode == RevenueMode.FixedShares) (,, shareBps) = AGREEMENTS.partyOf(agreementId, msg.sender);
         Balance memory bal = _balances[agreementId][msg.sender];
+        uint256 shareBps;
+        if (cfg.mode == RevenueMode.FixedShares) {
+            if (bal.shareBps != 0 && bal.shareEpoch == cfg.epoch) {
+                shareBps = bal.shareBps;
+            } else {
+                (,, shareBps) = AGREEMENTS.partyOf(agreementId, msg.sender);
+                // A share is at most BPS, so the cast is exact.
+                bal.shareBps = uint16(shareBps);
+                bal.shareEpoch = cfg.epoch;
+            }
+        }
         amount = _allocatedTo(agreementId, cfg, msg.sender, shareBps, bal) - bal.claimed;
         if (amount == 0) revert RevenueNothingToClaim(agreementId, msg.sender);
         address to = msg.sender;
@@ -199,7 +235,8 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         AGREEMENTS.journal(
             agreementId, msg.sender, CHECK_NOT_NONE, RevenueClaimed.selector, keccak256(abi.encode(msg.sender, to, amount))
         );
-        _balances[agreementId][msg.sender].claimed = (bal.claimed + amount).toUint128();
+        bal.claimed = (amount + bal.claimed).toUint112();
+        _balances[agreementId][msg.sender] = bal;
         emit RevenueClaimed(agreementId, msg.sender, to, amount);
         _send(_tokenOf(cfg), to, amount);
     }
@@ -220,7 +257,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             RevenueFundClaimed.selector,
             keccak256(abi.encode(fund, msg.sender, amount))
         );
-        _balances[agreementId][FUND].claimed = (bal.claimed + amount).toUint128();
+        _balances[agreementId][FUND].claimed = (amount + bal.claimed).toUint112();
         emit RevenueFundClaimed(agreementId, fund, msg.sender, amount);
         _send(_tokenOf(cfg), fund, amount);
     }
@@ -243,16 +280,20 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     function onMembershipChange(bytes32 agreementId, address[] calldata removed) external {
         if (msg.sender != address(AGREEMENTS)) revert RevenueUnauthorized(msg.sender);
         Config memory cfg = _config(agreementId);
-        Pool memory pool = _pools[agreementId];
+        Pool memory pool = _pool(agreementId, cfg);
         uint16 newEpoch = pool.epoch + 1;
 
-        (address[] memory parties, uint16[] memory shares) = AGREEMENTS.partiesOf(agreementId);
-        for (uint256 i; i < parties.length; ++i) {
-            Holder storage h = _holders[agreementId][parties[i]];
-            _checkpointParty(
-                agreementId, parties[i], h, RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, shares[i], h.weight), pool
-            );
-            h.epoch = newEpoch;
+        // NOTE: while nothing was ever allocated (acc == 0) every checkpoint is zero and nothing
+        // is pending, which is exactly what a holder of an older epoch gets (its checkpoint is
+        // the accumulator at this change, 0): the O(N) checkpoint writes would change nothing.
+        if (pool.accPerUnit != 0) {
+            (address[] memory parties, uint16[] memory shares) = AGREEMENTS.partiesOf(agreementId);
+            for (uint256 i; i < parties.length; ++i) {
+                Holder storage h = _holders[agreementId][parties[i]];
+                uint256 units = RevenueMath.partyUnits(cfg.mode, cfg.fundShareBps, shares[i], h.weight);
+                _checkpointParty(agreementId, parties[i], h, units, pool);
+                h.epoch = newEpoch;
+            }
         }
         if (cfg.mode == RevenueMode.ContributionWeighted && removed.length != 0) {
             if (cfg.fundShareBps != 0) {
@@ -274,10 +315,11 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
                 total -= h.weight;
                 h.weight = 0;
             }
-            _configs[agreementId].totalWeight = uint56(total);
+            // Only ever decreases here.
+            cfg.totalWeight = uint56(total);
         }
         pool.epoch = newEpoch;
-        _pools[agreementId] = pool;
+        _save(agreementId, cfg, pool);
         _epochAcc[agreementId] = pool.accPerUnit;
     }
 
@@ -288,7 +330,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         if (msg.sender != CONTRIBUTIONS) revert RevenueUnauthorized(msg.sender);
         Config memory cfg = _config(agreementId);
         if (cfg.mode != RevenueMode.ContributionWeighted || newWeight == oldWeight) return;
-        Pool memory pool = _pools[agreementId];
+        Pool memory pool = _pool(agreementId, cfg);
         if (cfg.fundShareBps != 0) {
             Holder storage fh = _holders[agreementId][FUND];
             uint256 fUnits = RevenueMath.fundUnits(cfg.mode, cfg.fundShareBps, cfg.totalWeight);
@@ -308,9 +350,10 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             total -= drop;
         }
         if (total > type(uint56).max) revert RevenueWeightOverflow(agreementId, total);
+        // weight <= total <= type(uint56).max, checked above.
         h.weight = uint56(weight);
-        _configs[agreementId].totalWeight = uint56(total);
-        _pools[agreementId] = pool;
+        cfg.totalWeight = uint56(total);
+        _save(agreementId, cfg, pool);
     }
 
     /// @inheritdoc IRevenue
@@ -332,7 +375,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     function releaseBond(bytes32 agreementId, address to, uint256 amount) external {
         if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
         _takeBond(agreementId, amount);
-        _balances[agreementId][to].credited += amount.toUint128();
+        _balances[agreementId][to].credited += amount.toUint112();
     }
 
     /// @inheritdoc IRevenue
@@ -350,15 +393,16 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         }
         // Bring the committer and the fund up to date, allocate over the co-parties only, then
         // move their checkpoints past this allocation so they take no part in it.
-        Pool memory pool = _pools[agreementId];
+        Pool memory pool = _pool(agreementId, cfg);
         Holder storage fh = _holders[agreementId][FUND];
         Holder storage ch = _holders[agreementId][committer];
         if (fUnits != 0) _checkpoint(agreementId, FUND, fh, fUnits, pool, fh.checkpoint);
         if (cUnits != 0) _checkpointParty(agreementId, committer, ch, cUnits, pool);
         _allocate(pool, amount, coUnits);
-        if (fUnits != 0) fh.checkpoint = pool.accPerUnit;
-        if (cUnits != 0) ch.checkpoint = pool.accPerUnit;
-        _pools[agreementId] = pool;
+        // `_save` below checks that the accumulator fits 160 bits.
+        if (fUnits != 0) fh.checkpoint = uint160(pool.accPerUnit);
+        if (cUnits != 0) ch.checkpoint = uint160(pool.accPerUnit);
+        _save(agreementId, cfg, pool);
     }
 
     // -----------------------------------------------------------------------------------
@@ -398,7 +442,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     function carriedOf(bytes32 agreementId) external view returns (uint256 amount) {
         Config memory cfg = _configs[agreementId];
         if (!cfg.initialized) return 0;
-        Pool memory pool = _pools[agreementId];
+        Pool memory pool = _pool(agreementId, cfg);
         uint256 scaled = pool.carry;
         (address[] memory parties, uint16[] memory shares) = AGREEMENTS.partiesOf(agreementId);
         for (uint256 i; i < parties.length; ++i) {
@@ -415,21 +459,21 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     /// @inheritdoc IRevenue
     function accountOf(bytes32 agreementId) external view returns (AgreementAccount memory account) {
         Config memory cfg = _configs[agreementId];
-        Pool memory pool = _pools[agreementId];
+        Accumulator memory accumulator = _accumulators[agreementId];
         Bonds memory bonds = _bonds[agreementId];
         account = AgreementAccount({
             token: _tokenOf(cfg),
             mode: cfg.mode,
             fundShareBps: cfg.fundShareBps,
             initialized: cfg.initialized,
-            deposited: cfg.deposited,
+            deposited: (uint256(cfg.depositedHigh) << DEPOSITED_LOW_BITS) | accumulator.depositedLow,
             bondsHeld: bonds.held,
             bondsLocked: bonds.locked,
             held: _held[agreementId],
-            carryScaled: pool.carry,
-            accPerUnit: pool.accPerUnit,
+            carryScaled: cfg.carry,
+            accPerUnit: accumulator.accPerUnit,
             totalWeight: cfg.totalWeight,
-            epoch: pool.epoch
+            epoch: cfg.epoch
         });
     }
 
@@ -452,26 +496,48 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     function _config(bytes32 agreementId) private returns (Config memory cfg) {
         cfg = _configs[agreementId];
         if (cfg.initialized) return cfg;
-        AgreementTerms memory terms = AGREEMENTS.termsOf(agreementId);
+        (address token, RevenueMode mode, uint16 fundShareBps,,) = AGREEMENTS.rulesOf(agreementId);
         uint32 tokenId;
-        if (terms.token != address(0)) {
-            tokenId = _tokenIds[terms.token];
+        if (token != address(0)) {
+            tokenId = _tokenIds[token];
             if (tokenId == 0) {
                 tokenId = ++_tokenCount;
-                _tokenIds[terms.token] = tokenId;
-                _tokens[tokenId] = terms.token;
+                _tokenIds[token] = tokenId;
+                _tokens[tokenId] = token;
             }
         }
         cfg = Config({
             tokenId: tokenId,
-            mode: terms.revenueMode,
-            fundShareBps: terms.fundShareBps,
+            mode: mode,
+            fundShareBps: fundShareBps,
             initialized: true,
             hasHeld: false,
+            epoch: 0,
             totalWeight: 0,
-            deposited: 0
+            carry: 0,
+            depositedHigh: 0
         });
         _configs[agreementId] = cfg;
+    }
+
+    /// @dev The working allocation state of `agreementId` (`cfg` is its config).
+    function _pool(bytes32 agreementId, Config memory cfg) private view returns (Pool memory pool) {
+        pool = Pool(_accumulators[agreementId].accPerUnit, cfg.carry, cfg.epoch);
+    }
+
+    /// @dev Writes `cfg` and `pool` back, keeping the deposit counter.
+    function _save(bytes32 agreementId, Config memory cfg, Pool memory pool) private {
+        _save(agreementId, cfg, pool, _accumulators[agreementId].depositedLow);
+    }
+
+    /// @dev Writes `cfg` and `pool` back with `depositedLow` (< 2^96) as the counter's low part;
+    /// reverts (never wraps) when the accumulator or the carry outgrows its field.
+    function _save(bytes32 agreementId, Config memory cfg, Pool memory pool, uint256 depositedLow) private {
+        cfg.carry = pool.carry.toUint80();
+        cfg.epoch = pool.epoch;
+        _configs[agreementId] = cfg;
+        // The callers pass the counter's low 96 bits (deposit masks it; the others re-read it).
+        _accumulators[agreementId] = Accumulator(pool.accPerUnit.toUint160(), uint96(depositedLow));
     }
 
     /// @dev The agreement's token (address(0) for ETH, read without a storage access).
@@ -523,9 +589,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
 
     /// @dev Allocates `amount` over `units` in the in-memory pool.
     function _allocate(Pool memory pool, uint256 amount, uint256 units) private pure {
-        (uint256 acc, uint256 carry) = RevenueMath.allocate(pool.accPerUnit, pool.carry, amount, units);
-        pool.accPerUnit = acc.toUint160();
-        pool.carry = carry.toUint80();
+        (pool.accPerUnit, pool.carry) = RevenueMath.allocate(pool.accPerUnit, pool.carry, amount, units);
     }
 
     /// @dev Credits a holder's pending whole units, returns the sub-unit rest to the pool's
@@ -540,10 +604,10 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     ) private {
         if (units != 0) {
             (uint256 whole, uint256 fraction) = RevenueMath.pending(units, pool.accPerUnit, checkpoint);
-            if (whole != 0) _balances[agreementId][account].credited += whole.toUint128();
-            if (fraction != 0) pool.carry = (pool.carry + fraction).toUint80();
+            if (whole != 0) _balances[agreementId][account].credited += whole.toUint112();
+            pool.carry += fraction;
         }
-        h.checkpoint = pool.accPerUnit;
+        h.checkpoint = pool.accPerUnit.toUint160();
     }
 
     /// @dev `_checkpoint` for a party: from its effective checkpoint, and marks it current.
@@ -587,7 +651,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     {
         allocated = bal.credited;
         if (!cfg.initialized) return allocated;
-        Pool memory pool = _pools[agreementId];
+        Pool memory pool = _pool(agreementId, cfg);
         Holder memory h = _holders[agreementId][account];
         uint256 units;
         uint256 checkpoint;

@@ -30,7 +30,7 @@ class ContractSpec:
 PARK_SUITE: tuple[ContractSpec, ...] = (
     ContractSpec(
         "ParkRegistry",
-        lambda a, deployer: [ADMIN_TRANSFER_DELAY_S, deployer, a["Commitments"]],
+        lambda a, deployer: [ADMIN_TRANSFER_DELAY_S, deployer, a["Commitments"], a["Agreements"]],
     ),
     ContractSpec(
         "Agreements",

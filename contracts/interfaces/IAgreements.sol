@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {
-    AgreementStatus, AgreementParams, AgreementTerms, ConsentSignature
-} from "./ITypes.sol";
+import {AgreementStatus, AgreementParams, AgreementTerms, ConsentSignature, RevenueMode} from "./ITypes.sol";
 
 /// @title IAgreements — multi-party agreements signed by every party
 /// @notice An agreement is proposed by one of its parties, becomes Active once every party has
@@ -204,21 +202,32 @@ interface IAgreements {
 
     /// @notice Only modules. Performs `checks` (CHECK_* bits in ITypes.sol) for `actor`,
     /// advances the hash chain with (`actionType`, `dataHash`) and returns the actor's party
-    /// data (zeros when `actor` is not a party).
+    /// data (zeros when `actor` is not a party). Reads only what the requested checks need: the
+    /// actor's party word only with CHECK_PARTY (without it the party data returned is zeros),
+    /// the status slot only with CHECK_ACTIVE or CHECK_VERSION (existence is proven by the
+    /// agreement's non-zero head).
     /// @param agreementId The agreement.
     /// @param actor The account acting (caller or signer).
     /// @param checks The CHECK_* bits, with the expected version above CHECK_VERSION_SHIFT.
     /// @param actionType The selector (topic 0) of the event the module emits.
     /// @param dataHash The event's action data hash (docs/hash-chain.md).
-    /// @return partyIndex The actor's index (0 when not a party).
-    /// @return shareBps The actor's share (0 when not a party).
+    /// @return partyIndex The actor's index (0 when not a party or without CHECK_PARTY).
+    /// @return shareBps The actor's share (0 when not a party or without CHECK_PARTY).
     function journal(bytes32 agreementId, address actor, uint256 checks, bytes32 actionType, bytes32 dataHash)
         external
         returns (uint8 partyIndex, uint16 shareBps);
 
+    /// @notice Only the registry: mirrors a participant's status (register, suspend, reinstate)
+    /// in the same transaction, so the CHECK_PARTICIPANT of every action and the consent and
+    /// proposal checks read one local slot instead of calling the registry. The registry stays
+    /// the authority; the mirror is never written by anything else.
+    /// @param account The participant.
+    /// @param active Whether it is now an Active participant.
+    function onParticipantStatusChanged(address account, bool active) external;
+
     /// @notice Only modules. `journal` for a signed action: additionally requires `nonce` to be
     /// `signer`'s current nonce in the agreement and increments it. The module verifies the
-    /// signature itself before calling.
+    /// signature itself before calling. Always reads the signer's party word (it holds the nonce).
     /// @param agreementId The agreement.
     /// @param signer The signer (the actor).
     /// @param nonce The nonce the signer signed.
@@ -274,6 +283,25 @@ interface IAgreements {
     /// @param agreementId The agreement.
     /// @return terms The terms.
     function termsOf(bytes32 agreementId) external view returns (AgreementTerms memory terms);
+
+    /// @notice The rules modules read on their hot paths, from two storage slots instead of the
+    /// whole {termsOf} (the second slot, with the version, is the one `journal` reads next).
+    /// @param agreementId The agreement.
+    /// @return token The revenue token (address(0) = ETH; fixed for the agreement's life).
+    /// @return revenueMode The revenue mode (fixed for the agreement's life).
+    /// @return fundShareBps The culture-fund share (fixed for the agreement's life).
+    /// @return confirmationsRequired Co-party confirmations a contribution or deliverable needs.
+    /// @return version The current version (0 for an unknown agreement).
+    function rulesOf(bytes32 agreementId)
+        external
+        view
+        returns (
+            address token,
+            RevenueMode revenueMode,
+            uint16 fundShareBps,
+            uint8 confirmationsRequired,
+            uint32 version
+        );
 
     /// @notice `account`'s current nonce in `agreementId` (signed actions must use it).
     /// @param agreementId The agreement (need not exist yet: nonces start at 0).

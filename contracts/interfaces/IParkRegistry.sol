@@ -76,6 +76,11 @@ interface IParkRegistry {
     /// @notice The Commitments contract, the only caller of `recordBreach`.
     function COMMITMENTS() external view returns (address);
 
+    /// @notice The Agreements contract, told of every participant status change
+    /// (`IAgreements.onParticipantStatusChanged`) so that its per-action participant check is
+    /// one storage read instead of a call into the registry.
+    function AGREEMENTS() external view returns (address);
+
     // -----------------------------------------------------------------------------------
     // Registrar
     // -----------------------------------------------------------------------------------

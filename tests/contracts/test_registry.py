@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from agreement_helpers import events, grant_registrar, register
 from eth_utils import keccak
+from module_helpers import open_agreement, record, reverts
 
 from ledger.errors import RevertError
 
@@ -215,6 +216,40 @@ def test_set_culture_fund_rejected_when_not_admin_or_zero(suite: Any, registry: 
         )
     assert err.value.name == "RegistryZeroAddress"
     assert registry.functions.cultureFund().call() == "0x" + "00" * 20
+
+
+def test_party_acts_again_when_registrar_reinstates_after_suspension(
+    suite: Any, registry: Any
+) -> None:
+    # Agreements mirrors the registry's statuses (one local read per action): the mirror must
+    # follow suspend and reinstate in the same transaction.
+    admin, parties = suite.accounts[0].address, list(suite.accounts[1:4])
+    aid = open_agreement(suite, parties)
+    contributions = suite["Contributions"]
+    suite.transact(registry.functions.suspend(parties[1].address, keccak(text="r")), admin)
+    reverts(
+        suite,
+        contributions.functions.record(aid, record(1)),
+        parties[1].address,
+        "AgreementParticipantNotActive",
+        agreement=aid,
+    )
+    suite.transact(registry.functions.reinstate(parties[1].address), admin)
+    suite.transact(contributions.functions.record(aid, record(1)), parties[1].address)
+
+
+def test_status_mirror_rejected_when_caller_is_not_registry(suite: Any, registry: Any) -> None:
+    outsider = suite.accounts[6].address
+    agreements = suite["Agreements"]
+    assert registry.functions.AGREEMENTS().call() == agreements.address
+    err = reverts(
+        suite,
+        agreements.functions.onParticipantStatusChanged(outsider, True),
+        outsider,
+        "AgreementUnauthorizedModule",
+    )
+    assert err.arguments["caller"] == outsider
+    assert not registry.functions.isActiveParticipant(outsider).call()
 
 
 def test_record_breach_rejected_when_caller_is_not_commitments(suite: Any, registry: Any) -> None:
