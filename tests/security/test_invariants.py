@@ -1,0 +1,775 @@
+"""The suite's invariants under random operation sequences (issue #9, docs/security.md).
+
+A hypothesis `RuleBasedStateMachine` drives the deployed suite through the typed client:
+participants, agreements (FixedShares and ContributionWeighted, ETH and odd ERC-20s, with and
+without a fund share) activated by signatures, contributions (single, batched, relayed, some
+AI-assisted), confirmations, disputes resolved by vote, amendments, deposits, claims, payout
+addresses, bonded commitments, breaches, time jumps and forced ETH. After every step it checks
+conservation to the wei, claims against allocations, nonces, consents, the hash chain and
+confirmed weights. `PARK_LEDGER_FUZZ=deep` (`make fuzz`) selects the deep profile.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from eth_utils import keccak
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from web3.contract import Contract
+
+from ledger.client import Ledger
+from ledger.client.views import TxResult
+from ledger.errors import RevertError
+from ledger.events import DecodedEvent, LogStreamer
+from ledger.events.hashchain import fold
+from ledger.merkle import RecordedBatch
+from ledger.sandbox import Sandbox as Suite
+from ledger.structs import (
+    ZERO_ADDRESS,
+    AgreementParams,
+    AgreementStatus,
+    AiProvenance,
+    CommitmentKind,
+    CommitmentStatus,
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    ParticipantKind,
+    ProposalStatus,
+    RecordProof,
+    ResolutionOutcome,
+    RevenueMode,
+    VoteSupport,
+)
+from ledger.tx import transact
+
+DAY = 86_400
+FEE_BPS = 100
+MINTED = 10**30
+PROFILES = {
+    "fast": settings(
+        max_examples=5,
+        stateful_step_count=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
+    "deep": settings(
+        max_examples=200,
+        stateful_step_count=50,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
+}
+SHARES = {2: ((5000, 5000), (7001, 2999)), 3: ((5001, 2999, 2000), (3334, 3333, 3333))}
+TIME_JUMPS = (600, DAY, 4 * DAY)
+# NOTE: py-evm warns on every SELFDESTRUCT; forcing ETH in is exactly what the machine does.
+pytestmark = pytest.mark.filterwarnings("ignore:SELFDESTRUCT opcode:DeprecationWarning")
+
+
+@dataclass
+class World:
+    """What every example starts from: the client, accounts and the odd tokens."""
+
+    suite: Suite
+    ledger: Ledger
+    admin: LocalAccount
+    pool: list[LocalAccount]
+    depositor: LocalAccount
+    payout: LocalAccount
+    tokens: dict[str, ChecksumAddress]
+    token_abi: list[dict[str, Any]]
+
+    def erc20(self, token: str) -> Contract:
+        """`token` with the (shared) ERC-20 view and mint ABI."""
+        return self.ledger.w3.eth.contract(address=token, abi=self.token_abi)  # type: ignore[call-overload,no-any-return]
+
+    def balance(self, token: str, account: str) -> int:
+        """`account`'s balance of `token` (ETH for the zero address)."""
+        if token == ZERO_ADDRESS:
+            return int(self.ledger.w3.eth.get_balance(account))  # type: ignore[arg-type]
+        return int(self.erc20(token).functions.balanceOf(account).call())
+
+
+@dataclass
+class Record:
+    """A recorded contribution and what the model expects of it."""
+
+    record_id: bytes
+    proof: RecordProof
+    weight: int
+    status: ContributionStatus = ContributionStatus.PENDING
+
+
+@dataclass
+class Deal:
+    """An agreement the machine opened, with the model of what it must show."""
+
+    aid: bytes
+    parties: list[LocalAccount]
+    token: str
+    mode: RevenueMode
+    records: list[Record] = field(default_factory=list)
+    commitments: list[int] = field(default_factory=list)
+    weights: dict[str, int] = field(default_factory=dict)
+    claimed: dict[str, int] = field(default_factory=dict)
+    amendments: list[int] = field(default_factory=list)
+
+    def co_party(self, account: str, pick: int) -> LocalAccount:
+        """A party other than `account`."""
+        others = [p for p in self.parties if p.address != account]
+        return others[pick % len(others)]
+
+
+@pytest.fixture
+def world(suite: Suite) -> World:
+    """The suite with a registrar, a culture fund and four odd tokens minted to every actor."""
+    ledger = Ledger(
+        w3=suite.w3, deployment=suite.deployment, artifacts=suite.artifacts, decoder=suite.decoder
+    )
+    admin, pool = suite.accounts[0], list(suite.accounts[1:5])
+    depositor, payout, fund = suite.accounts[8], suite.accounts[5], suite.accounts[9]
+    ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
+    ledger.registry.set_culture_fund(fund=fund.address, sender=admin)
+    tokens = {
+        "eth": ZERO_ADDRESS,
+        "fee": suite.deploy_fixture("FeeOnTransferToken", FEE_BPS).address,
+        "no-return": suite.deploy_fixture("NoReturnToken").address,
+        "0-decimals": suite.deploy_fixture("MintableToken", 0).address,
+        "6-decimals": suite.deploy_fixture("MintableToken", 6).address,
+    }
+    built = World(
+        suite, ledger, admin, pool, depositor, payout, tokens, suite.artifacts["MintableToken"].abi
+    )
+    for token in list(tokens.values())[1:]:
+        for holder in [*pool, depositor]:
+            suite.transact(built.erc20(token).functions.mint(holder.address, MINTED), admin)
+    return built
+
+
+class ParkMachine(RuleBasedStateMachine):
+    """Random park life on the deployed suite; every example starts from the same snapshot."""
+
+    world: World
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshot = self.world.suite.chain.snapshot()
+        self.ledger = self.world.ledger
+        self.registered: list[LocalAccount] = []
+        self.deals: list[Deal] = []
+        self.forced = 0
+        self.nonces: dict[tuple[bytes, str], int] = {}
+        self.heads: dict[bytes, bytes] = {}
+        self.streamed_to = self.ledger.w3.eth.block_number
+        self.streamer = LogStreamer(w3=self.ledger.w3, catalog=self.ledger.catalog)
+        self.salt = 0
+
+    def teardown(self) -> None:
+        """Every example leaves the chain as it found it."""
+        self.world.suite.chain.revert(self.snapshot)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def pick(self, data: st.DataObject, items: list[Any]) -> Any:
+        """One of `items`, chosen by hypothesis (so it shrinks)."""
+        return data.draw(st.sampled_from(items))
+
+    def state(self) -> tuple[Any, ...]:
+        """What a rejected action must leave unchanged: block, heads, the vault's balances."""
+        revenue = self.ledger.revenue.address
+        return (
+            self.ledger.w3.eth.block_number,
+            tuple(self.ledger.agreements.head(d.aid) for d in self.deals),
+            tuple(self.world.balance(t, revenue) for t in self.world.tokens.values()),
+        )
+
+    def rejected(self, action: Callable[[], object], error: str) -> None:
+        """`action` reverts with the custom error `error` and changes nothing."""
+        before = self.state()
+        with pytest.raises(RevertError) as caught:
+            action()
+        assert caught.value.name == error, (caught.value.name, caught.value.arguments)
+        assert self.state() == before
+
+    def open_deal(
+        self, *, parties: list[LocalAccount], token: str, mode: RevenueMode, fund_bps: int
+    ) -> Deal:
+        """Propose and activate an agreement with every co-party's signed consent."""
+        agreements, shares = self.ledger.agreements, SHARES[len(parties)][self.salt % 2]
+        params = AgreementParams(
+            parties=[p.address for p in parties],
+            shares_bps=shares,
+            terms_hash=keccak(text=f"terms {self.salt}"),
+            consent_deadline=self.ledger.timestamp() + DAY,
+            revenue_mode=mode,
+            fund_share_bps=fund_bps,
+            token=token,
+            voting_period=3600,
+        )
+        salt = keccak(text=f"invariants {self.salt}")
+        self.salt += 1
+        aid = agreements.agreement_id_of(proposer=parties[0].address, salt=salt)
+        deadline = self.ledger.timestamp() + 600
+        signatures = [
+            agreements.sign_consent(agreement_id=aid, account=p, deadline=deadline, params=params)
+            for p in parties[1:]
+        ]
+        agreements.propose_with_signatures(
+            params=params, salt=salt, signatures=signatures, sender=parties[0]
+        )
+        deal = Deal(aid, parties, token, mode)
+        self.deals.append(deal)
+        return deal
+
+    def records_in(self, deal: Deal, result: TxResult) -> None:
+        """Add the records a recording transaction wrote to the model."""
+        for batch in self.ledger.contributions.batches_in(result):
+            deal.records.extend(self._records(batch))
+
+    def _records(self, batch: RecordedBatch) -> Iterator[Record]:
+        for index, contribution in enumerate(batch.records):
+            yield Record(batch.record_ids[index], batch.proof(index), contribution.weight)
+
+    def pass_vote(self, deal: Deal, created: TxResult) -> int:
+        """Every party votes For the proposal `created` made; execute it (all voted: no wait)."""
+        proposal = int(created.event("ProposalCreated").args["proposalId"])
+        for party in deal.parties:
+            self.ledger.governance.vote(proposal_id=proposal, support=VoteSupport.FOR, sender=party)
+        self.ledger.governance.execute(proposal_id=proposal, sender=deal.parties[0])
+        return proposal
+
+    def active(self) -> list[Deal]:
+        """The deals still Active (all are: the machine never terminates one)."""
+        return self.deals
+
+    # -- rules: participants and agreements -------------------------------------------------
+
+    @initialize()
+    def register_two(self) -> None:
+        """Two participants exist from the start, so an agreement can be opened early."""
+        for account in self.world.pool[:2]:
+            self.register_participant(account)
+
+    def register_participant(self, account: LocalAccount) -> None:
+        """Register `account` as an Active participant."""
+        self.ledger.registry.register(
+            account=account.address,
+            kind=ParticipantKind.DESIGN_STUDIO,
+            profile_hash=keccak(text=account.address),
+            sender=self.world.admin,
+        )
+        self.registered.append(account)
+
+    @precondition(lambda self: len(self.registered) < len(self.world.pool))
+    @rule(data=st.data())
+    def register(self, data: st.DataObject) -> None:
+        """A new participant joins the park."""
+        fresh = [a for a in self.world.pool if a not in self.registered]
+        self.register_participant(self.pick(data, fresh))
+
+    @precondition(lambda self: len(self.deals) < 4)
+    @rule(
+        data=st.data(),
+        token=st.sampled_from(["eth", "fee", "no-return", "0-decimals", "6-decimals"]),
+        mode=st.sampled_from(RevenueMode),
+        fund_bps=st.sampled_from([0, 333, 2500]),
+    )
+    def open_agreement(
+        self, data: st.DataObject, token: str, mode: RevenueMode, fund_bps: int
+    ) -> None:
+        """Parties open an agreement, every co-party consenting by signature."""
+        size = data.draw(st.integers(2, min(3, len(self.registered))))
+        parties = data.draw(st.permutations(self.registered))[:size]
+        self.open_deal(
+            parties=list(parties), token=self.world.tokens[token], mode=mode, fund_bps=fund_bps
+        )
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data())
+    def amend(self, data: st.DataObject) -> None:
+        """The parties vote new shares in (a new version, adopted by an executed proposal)."""
+        deal: Deal = self.pick(data, self.deals)
+        shares = self.pick(data, list(SHARES[len(deal.parties)]))
+        created = self.ledger.governance.propose_amend(
+            agreement_id=deal.aid,
+            terms_hash=keccak(text=f"amended {shares}"),
+            shares_bps=shares,
+            sender=deal.parties[0],
+        )
+        deal.amendments.append(self.pass_vote(deal, created))
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data())
+    def invalidate_nonce(self, data: st.DataObject) -> None:
+        """A party cancels its outstanding signatures."""
+        deal: Deal = self.pick(data, self.deals)
+        party = self.pick(data, deal.parties)
+        self.ledger.agreements.invalidate_nonce(agreement_id=deal.aid, sender=party)
+
+    # -- rules: contributions -------------------------------------------------------------
+
+    @precondition(lambda self: self.deals)
+    @rule(
+        data=st.data(),
+        weights=st.lists(st.integers(1, 1000), min_size=1, max_size=3),
+        assisted=st.booleans(),
+        relayed=st.booleans(),
+    )
+    def record(
+        self, data: st.DataObject, weights: list[int], assisted: bool, relayed: bool
+    ) -> None:
+        """A party records contributions: one, a batch, or a batch it signed for a relayer."""
+        deal: Deal = self.pick(data, self.deals)
+        contributor: LocalAccount = self.pick(data, deal.parties)
+        records = [
+            Contribution(
+                ContributionKind.DESIGN,
+                weight,
+                keccak(text=f"evidence {len(deal.records)} {i}"),
+                AiProvenance.ASSISTED if assisted else AiProvenance.NONE,
+                contributor.address if assisted else ZERO_ADDRESS,
+            )
+            for i, weight in enumerate(weights)
+        ]
+        contributions = self.ledger.contributions
+        if relayed:
+            signed = contributions.sign_records(
+                agreement_id=deal.aid,
+                account=contributor,
+                records=records,
+                deadline=self.ledger.timestamp() + 600,
+            )
+            result = contributions.record_by_signature(signed=signed, sender=self.world.depositor)
+        elif len(records) == 1:
+            result = contributions.record(
+                agreement_id=deal.aid, record=records[0], sender=contributor
+            )
+        else:
+            result = contributions.record_batch(
+                agreement_id=deal.aid, records=records, sender=contributor
+            )
+        self.records_in(deal, result)
+
+    def pending(self) -> list[tuple[Deal, Record]]:
+        """Every record the model expects Pending."""
+        return [
+            (d, r) for d in self.deals for r in d.records if r.status is ContributionStatus.PENDING
+        ]
+
+    @precondition(lambda self: self.pending())
+    @rule(data=st.data(), pick=st.integers(0, 2))
+    def confirm(self, data: st.DataObject, pick: int) -> None:
+        """A co-party confirms a pending record; its weight now counts."""
+        deal, rec = self.pick(data, self.pending())
+        confirmer = deal.co_party(rec.proof.contributor, pick)
+        self.ledger.contributions.confirm(agreement_id=deal.aid, proof=rec.proof, sender=confirmer)
+        rec.status = ContributionStatus.CONFIRMED
+        who = rec.proof.contributor
+        deal.weights[who] = deal.weights.get(who, 0) + rec.weight
+
+    @precondition(lambda self: self.pending())
+    @rule(data=st.data())
+    def confirm_own_record(self, data: st.DataObject) -> None:
+        """A contributor cannot confirm its own record."""
+        deal, rec = self.pick(data, self.pending())
+        contributor = next(p for p in deal.parties if p.address == rec.proof.contributor)
+        self.rejected(
+            lambda: self.ledger.contributions.confirm(
+                agreement_id=deal.aid, proof=rec.proof, sender=contributor
+            ),
+            "ContributionSelfConfirmation",
+        )
+
+    @precondition(lambda self: self.pending())
+    @rule(data=st.data(), pick=st.integers(0, 2))
+    def dispute(self, data: st.DataObject, pick: int) -> None:
+        """A co-party disputes a pending record."""
+        deal, rec = self.pick(data, self.pending())
+        self.ledger.contributions.dispute(
+            agreement_id=deal.aid,
+            proof=rec.proof,
+            reason_hash=keccak(text="not ours"),
+            sender=deal.co_party(rec.proof.contributor, pick),
+        )
+        rec.status = ContributionStatus.DISPUTED
+
+    def disputed(self) -> list[tuple[Deal, Record]]:
+        """Every record the model expects Disputed."""
+        return [
+            (d, r) for d in self.deals for r in d.records if r.status is ContributionStatus.DISPUTED
+        ]
+
+    @precondition(lambda self: self.disputed())
+    @rule(
+        data=st.data(),
+        outcome=st.sampled_from(ResolutionOutcome),
+        new_weight=st.integers(1, 1000),
+    )
+    def resolve(self, data: st.DataObject, outcome: ResolutionOutcome, new_weight: int) -> None:
+        """Governance resolves a dispute; a rejected record never gains weight."""
+        deal, rec = self.pick(data, self.disputed())
+        who = rec.proof.contributor
+        before = self.ledger.contributions.confirmed_weight(deal.aid, who)
+        created = self.ledger.governance.propose_resolve_dispute(
+            agreement_id=deal.aid,
+            record_id=rec.record_id,
+            outcome=outcome,
+            new_weight=new_weight if outcome is ResolutionOutcome.ACCEPT_WITH_WEIGHT else 0,
+            sender=deal.parties[0],
+        )
+        self.pass_vote(deal, created)
+        if outcome is ResolutionOutcome.REJECT:
+            rec.status = ContributionStatus.REJECTED
+            assert self.ledger.contributions.confirmed_weight(deal.aid, who) == before
+            return
+        rec.status = ContributionStatus.CONFIRMED
+        if outcome is ResolutionOutcome.ACCEPT_WITH_WEIGHT:
+            rec.weight = new_weight
+        deal.weights[who] = deal.weights.get(who, 0) + rec.weight
+
+    # -- rules: money ---------------------------------------------------------------------
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data(), amount=st.integers(1, 10**18))
+    def deposit(self, data: st.DataObject, amount: int) -> None:
+        """Anyone deposits revenue in the agreement's token."""
+        deal: Deal = self.pick(data, self.deals)
+        self.ledger.revenue.deposit(
+            agreement_id=deal.aid, amount=amount, sender=self.world.depositor
+        )
+
+    @precondition(lambda self: any(d.token != ZERO_ADDRESS for d in self.deals))
+    @rule(data=st.data())
+    def deposit_wrong_token(self, data: st.DataObject) -> None:
+        """ETH sent to an ERC-20 agreement is refused."""
+        deal: Deal = self.pick(data, [d for d in self.deals if d.token != ZERO_ADDRESS])
+        fn = self.ledger.revenue.contract.functions.deposit(deal.aid, ZERO_ADDRESS, 1)
+        self.rejected(
+            lambda: transact(fn, sender=self.world.depositor, decoder=self.ledger.decoder, value=1),
+            "RevenueWrongToken",
+        )
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data(), to_payout=st.booleans())
+    def claim(self, data: st.DataObject, to_payout: bool) -> None:
+        """A party claims what it is owed (to itself or its payout address), or is refused."""
+        deal: Deal = self.pick(data, self.deals)
+        party: LocalAccount = self.pick(data, deal.parties)
+        revenue = self.ledger.revenue
+        if to_payout:
+            revenue.set_payout(
+                agreement_id=deal.aid, payout=self.world.payout.address, sender=party
+            )
+        owed = revenue.balance(deal.aid, party.address).claimable
+        if owed == 0:
+            self.rejected(
+                lambda: revenue.claim(agreement_id=deal.aid, sender=party),
+                "RevenueNothingToClaim",
+            )
+            return
+        receiver = revenue.balance(deal.aid, party.address).payout
+        receiver = party.address if receiver == ZERO_ADDRESS else receiver
+        held = self.world.balance(deal.token, receiver)
+        paid = int(
+            revenue.claim(agreement_id=deal.aid, sender=party)
+            .event("RevenueClaimed")
+            .args["amount"]
+        )
+        assert paid == owed
+        deal.claimed[party.address] = deal.claimed.get(party.address, 0) + paid
+        if receiver != party.address or deal.token != ZERO_ADDRESS:
+            fee = -(-paid * FEE_BPS // 10_000) if deal.token == self.world.tokens["fee"] else 0
+            assert self.world.balance(deal.token, receiver) - held == paid - fee
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data())
+    def claim_fund(self, data: st.DataObject) -> None:
+        """Anyone pays the culture fund its share, or is refused when it has none."""
+        deal: Deal = self.pick(data, self.deals)
+        revenue = self.ledger.revenue
+        owed = revenue.fund_claimable(deal.aid)
+        if owed == 0:
+            self.rejected(
+                lambda: revenue.claim_fund(agreement_id=deal.aid, sender=self.world.depositor),
+                "RevenueNothingToClaim",
+            )
+            return
+        result = revenue.claim_fund(agreement_id=deal.aid, sender=self.world.depositor)
+        paid = int(result.event("RevenueFundClaimed").args["amount"])
+        assert paid == owed
+        deal.claimed[ZERO_ADDRESS] = deal.claimed.get(ZERO_ADDRESS, 0) + paid
+
+    @rule(amount=st.integers(1, 10**15))
+    def force_eth(self, amount: int) -> None:
+        """Someone forces ETH into the vault by SELFDESTRUCT (no code of Revenue runs)."""
+        artifact = self.world.suite.artifacts["ForceSender"]
+        factory = self.ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        transact(
+            factory.constructor(self.ledger.revenue.address),  # type: ignore[arg-type]
+            sender=self.world.depositor.address,
+            decoder=self.ledger.decoder,
+            value=amount,
+        )
+        self.forced += amount
+
+    # -- rules: commitments and time ------------------------------------------------------
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data(), bond=st.integers(0, 10**17))
+    def commit(self, data: st.DataObject, bond: int) -> None:
+        """A party commits to a deliverable due in a day, with an optional bond."""
+        deal: Deal = self.pick(data, self.deals)
+        committer: LocalAccount = self.pick(data, deal.parties)
+        result = self.ledger.commitments.commit(
+            agreement_id=deal.aid,
+            kind=CommitmentKind.DELIVERABLE,
+            description_hash=keccak(text=f"promise {len(deal.commitments)}"),
+            deadline=self.ledger.timestamp() + DAY,
+            bond=bond,
+            sender=committer,
+        )
+        deal.commitments.append(int(result.event("CommitmentMade").args["commitmentId"]))
+
+    def unresolved(self, *statuses: CommitmentStatus) -> list[tuple[Deal, int]]:
+        """Commitments now in one of `statuses`."""
+        return [
+            (d, c)
+            for d in self.deals
+            for c in d.commitments
+            if self.ledger.commitments.get(d.aid, c).status in statuses
+        ]
+
+    def past_grace(self, deal: Deal, commitment: int) -> bool:
+        """Whether the commitment's deadline + grace has passed (only a breach is possible)."""
+        grace = self.ledger.commitments.grace_period()
+        due = self.ledger.commitments.get(deal.aid, commitment).deadline
+        return self.ledger.timestamp() >= due + grace
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data())
+    def submit(self, data: st.DataObject) -> None:
+        """The committer submits a deliverable (refused once the grace period is over)."""
+        options = self.unresolved(CommitmentStatus.OPEN, CommitmentStatus.SUBMITTED)
+        if not options:
+            return
+        deal, commitment = self.pick(data, options)
+        committer = self.ledger.commitments.get(deal.aid, commitment).committer
+        sender = next(p for p in deal.parties if p.address == committer)
+
+        def send() -> TxResult:
+            return self.ledger.commitments.submit(
+                agreement_id=deal.aid,
+                commitment_id=commitment,
+                deliverable_hash=keccak(text=f"deliverable {commitment}"),
+                sender=sender,
+            )
+
+        if self.past_grace(deal, commitment):
+            self.rejected(send, "CommitmentPastGrace")
+        else:
+            send()
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data(), pick=st.integers(0, 2))
+    def accept(self, data: st.DataObject, pick: int) -> None:
+        """A co-party accepts a submitted deliverable: Fulfilled, the bond back to claimable."""
+        options = self.unresolved(CommitmentStatus.SUBMITTED)
+        if not options:
+            return
+        deal, commitment = self.pick(data, options)
+        committer = self.ledger.commitments.get(deal.aid, commitment).committer
+        acceptor = deal.co_party(committer, pick)
+
+        def send() -> TxResult:
+            return self.ledger.commitments.accept(
+                agreement_id=deal.aid, commitment_id=commitment, sender=acceptor
+            )
+
+        if self.past_grace(deal, commitment):
+            self.rejected(send, "CommitmentPastGrace")
+            return
+        send()
+        assert self.ledger.commitments.get(deal.aid, commitment).status in (
+            CommitmentStatus.FULFILLED,
+            CommitmentStatus.SUBMITTED,
+        )
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data())
+    def breach(self, data: st.DataObject) -> None:
+        """Anyone marks an unresolved commitment Breached after deadline + grace, not before."""
+        options = self.unresolved(CommitmentStatus.OPEN, CommitmentStatus.SUBMITTED)
+        if not options:
+            return
+        deal, commitment = self.pick(data, options)
+
+        def send() -> TxResult:
+            return self.ledger.commitments.breach(
+                agreement_id=deal.aid, commitment_id=commitment, sender=self.world.depositor
+            )
+
+        if not self.past_grace(deal, commitment):
+            self.rejected(send, "CommitmentNotYetBreachable")
+            return
+        send()
+        assert self.ledger.commitments.get(deal.aid, commitment).status is (
+            CommitmentStatus.BREACHED
+        )
+
+    @rule(seconds=st.sampled_from(TIME_JUMPS))
+    def time_passes(self, seconds: int) -> None:
+        """Time jumps forward (deadlines and grace periods pass)."""
+        self.world.suite.chain.increase_time(seconds)
+        self.world.suite.chain.mine()
+
+    # -- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def funds_are_conserved(self) -> None:
+        """Per agreement: inflow == outflow. Per token: balance == Σ claimable + Σ bonds held
+        + held + carried (+ forced ETH), so balance ≥ what the vault owes."""
+        check_conservation(self.world, self.deals, self.forced)
+
+    @invariant()
+    def claims_never_exceed_allocations(self) -> None:
+        """Every account's claimed total is what its claims paid, and ≤ what was allocated."""
+        revenue = self.ledger.revenue
+        for deal in self.deals:
+            for party in deal.parties:
+                books = revenue.balance(deal.aid, party.address)
+                assert books.claimed == deal.claimed.get(party.address, 0)
+                assert books.claimed <= books.allocated
+                assert books.claimable == books.allocated - books.claimed
+            f = revenue.contract.functions
+            fund_claimed = int(f.claimedOf(deal.aid, ZERO_ADDRESS).call())
+            assert fund_claimed == deal.claimed.get(ZERO_ADDRESS, 0)
+            assert fund_claimed <= int(f.fundAllocatedOf(deal.aid).call())
+
+    @invariant()
+    def nonces_only_increase(self) -> None:
+        """No action lowers a party's nonce (a used signature can never be replayed)."""
+        for deal in self.deals:
+            for account in self.world.pool:
+                key = (deal.aid, account.address)
+                now = self.ledger.agreements.nonce(deal.aid, account.address)
+                assert now >= self.nonces.get(key, 0)
+                self.nonces[key] = now
+
+    @invariant()
+    def active_only_with_consent(self) -> None:
+        """Active ⇒ every party consented to version 1, and every later version was adopted by
+        an executed proposal whose tallies met the consent rule (docs/agreements.md)."""
+        for deal in self.deals:
+            check_consents(self.ledger, deal)
+
+    @invariant()
+    def head_is_the_fold_of_events(self) -> None:
+        """Each agreement's on-chain head equals the fold of its journaled events."""
+        latest = self.ledger.w3.eth.block_number
+        if latest > self.streamed_to:
+            events = self.streamer.events(from_block=self.streamed_to + 1, to_block=latest)
+            self.heads = fold_heads(events, self.heads)
+            self.streamed_to = latest
+        for deal in self.deals:
+            assert self.heads.get(deal.aid) == self.ledger.agreements.head(deal.aid)
+
+    @invariant()
+    def only_confirmed_records_carry_weight(self) -> None:
+        """Confirmed weight is the sum of confirmed records; rejected ones never count."""
+        contributions, revenue = self.ledger.contributions, self.ledger.revenue
+        for deal in self.deals:
+            for party in deal.parties:
+                weight = contributions.confirmed_weight(deal.aid, party.address)
+                assert weight == deal.weights.get(party.address, 0)
+                if deal.mode is RevenueMode.CONTRIBUTION_WEIGHTED:
+                    assert revenue.balance(deal.aid, party.address).weight == weight
+            for rec in deal.records:
+                state = contributions.record_state(deal.aid, rec.record_id)
+                assert state.status is rec.status
+                if rec.status is ContributionStatus.REJECTED:
+                    assert deal.weights.get(rec.proof.contributor, 0) == (
+                        contributions.confirmed_weight(deal.aid, rec.proof.contributor)
+                    )
+
+
+def check_conservation(world: World, deals: list[Deal], forced_eth: int) -> None:
+    """Assert both conservation equations (docs/revenue.md) to the unit, with `forced_eth`
+    the ETH forced into the vault; AssertionError names the token or agreement that breaks
+    them."""
+    revenue = world.ledger.revenue
+    for token in world.tokens.values():
+        owed = 0
+        for deal in (d for d in deals if d.token == token):
+            parties = [p.address for p in deal.parties]
+            books = revenue.conservation(deal.aid, accounts=parties)
+            assert books.balanced, (deal.aid.hex(), books)
+            account = revenue.account(deal.aid)
+            vault = (
+                sum(revenue.balance(deal.aid, a).claimable for a in parties)
+                + revenue.fund_claimable(deal.aid)
+                + account.bonds_held
+                + account.held
+                + int(revenue.contract.functions.carriedOf(deal.aid).call())
+            )
+            assert vault == books.owed, (deal.aid.hex(), vault, books)
+            owed += vault
+        balance = world.balance(token, revenue.address)
+        forced = forced_eth if token == ZERO_ADDRESS else 0
+        assert balance >= owed, (token, balance, owed)
+        assert balance - owed == forced, (token, balance, owed, forced)
+
+
+def check_consents(ledger: Ledger, deal: Deal) -> None:
+    """Assert the consent invariant of docs/agreements.md for one agreement."""
+    agreements = ledger.agreements
+    if agreements.status(deal.aid) is not AgreementStatus.ACTIVE:
+        return
+    version = agreements.terms(deal.aid).version
+    assert version == 1 + len(deal.amendments)
+    if version == 1:
+        for party in deal.parties:
+            assert agreements.consent_version(deal.aid, party.address) == 1
+    for base, proposal_id in enumerate(deal.amendments, start=1):
+        proposal = ledger.governance.proposal(proposal_id)
+        assert proposal.status is ProposalStatus.EXECUTED
+        assert proposal.base_version == base
+        assert proposal.for_weight >= proposal.consent_weight
+        assert proposal.for_weight > proposal.against_weight
+        total = proposal.for_weight + proposal.against_weight + proposal.abstain_weight
+        assert total >= proposal.quorum_weight
+
+
+def fold_heads(events: Iterator[DecodedEvent], heads: dict[bytes, bytes]) -> dict[bytes, bytes]:
+    """`heads` advanced by the journaled events (in log order), per agreement."""
+    folded = dict(heads)
+    for event in events:
+        if event.agreement_id is None or event.action_hash is None:
+            continue
+        aid = bytes.fromhex(event.agreement_id[2:])
+        folded[aid] = fold([(event.topic0, event.action_hash)], folded.get(aid, bytes(32)))
+    return folded
+
+
+def bound(world: World) -> type[ParkMachine]:
+    """The machine class bound to `world` (hypothesis instantiates it without arguments)."""
+    return type("BoundParkMachine", (ParkMachine,), {"world": world})
+
+
+def test_invariants_hold_when_random_park_life_runs(world: World) -> None:
+    profile = PROFILES[os.environ.get("PARK_LEDGER_FUZZ", "fast")]
+    run_state_machine_as_test(bound(world), settings=profile)
