@@ -6,10 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from eth_utils import keccak
 
 from ledger.chain.anvil import free_port
-from ledger.structs import AgreementStatus, ContributionStatus, ParticipantKind, ProposalStatus
+from ledger.cli import main
+from ledger.structs import (
+    AgreementParams,
+    AgreementStatus,
+    ContributionStatus,
+    ParticipantKind,
+    ProposalStatus,
+)
 from tests.cli.conftest import Cli, Node
 
 ETHER = 10**18
@@ -204,3 +212,53 @@ def test_cli_demo_leaves_an_active_agreement_with_confirmed_records_when_run_twi
         assert fund == node.chain.accounts[4].address
         assert ledger.revenue.conservation(aid).balanced
     assert json.dumps(first, ensure_ascii=False).count("confirmed") == 5
+
+
+def test_cli_relays_a_record_batch_signed_offline_when_the_signature_file_is_passed_on(
+    node: Node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process `main` (same parser and handlers, no interpreter start-up) for the signing
+    # round trip; the subprocess path is covered above.
+    ledger, accounts = node.ledger, node.chain.accounts
+    for name, value in node.cli.env.items():
+        monkeypatch.setenv(name, value)
+    admin, contributor, partner = accounts[0], accounts[12], accounts[13]
+    ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
+    for party in (contributor, partner):
+        ledger.registry.register(
+            account=party.address, kind="firm", profile_hash=keccak(text="p"), sender=admin
+        )
+    params = AgreementParams(
+        parties=[contributor.address, partner.address],
+        shares_bps=[5000, 5000],
+        terms_hash=keccak(text="signed batch"),
+        consent_deadline=ledger.timestamp() + 3600,
+    )
+    salt = keccak(text="signed-batch")
+    aid = "0x" + ledger.agreements.agreement_id_of(proposer=contributor.address, salt=salt).hex()
+    ledger.agreements.propose(params=params, salt=salt, sender=contributor)
+    ledger.agreements.consent(agreement_id=aid, sender=partner)
+    records = tmp_path / "records.json"
+    records.write_text(json.dumps([{"kind": "data", "weight": 7, "evidence": "survey"}]))
+    rpc = ["--rpc", node.chain.url]
+
+    assert main(["sign", "records", aid, str(records), "--signer", contributor.address, *rpc]) == 0
+    typed = json.loads(capsys.readouterr().out)
+    assert typed["primaryType"] == "RecordContributions"
+    assert typed["message"]["contributor"] == contributor.address
+
+    assert main(["sign", "records", aid, str(records), "--as", "dev:12", *rpc]) == 0
+    signed = tmp_path / "signed.json"
+    signed.write_text(capsys.readouterr().out)
+    assert main(["contributions", "record-batch", aid, str(signed), "--signed", "--as", "dev:0",
+                 "--json", *rpc]) == 0  # fmt: skip
+    (record_id,) = json.loads(capsys.readouterr().out)["recordIds"]
+    (event,) = ledger.logs(
+        "Contributions", "ContributionsRecorded", topics=[bytes.fromhex(aid[2:])]
+    )
+    assert event.args["contributor"] == contributor.address
+    assert "0x" + ledger.contributions.batch(event.args["batchRoot"]).record_ids[0].hex() == (
+        record_id
+    )
+    assert ledger.contributions.status(aid, record_id) is ContributionStatus.PENDING
+    assert ledger.agreements.nonce(aid, contributor.address) == 1

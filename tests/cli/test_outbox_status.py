@@ -1,0 +1,36 @@
+"""`park-ledger outbox status ID`: reads the relayer's outbox in the data dir, no chain needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ledger.relayer import Intent
+from ledger.relayer.outbox import Outbox
+from ledger.services import OUTBOX_FILE
+from tests.cli.conftest import Cli, cli_env
+
+TARGET = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+
+
+def test_outbox_status_reports_a_journaled_intent_and_refuses_an_unknown_id_when_queried(
+    tmp_path: Path,
+) -> None:
+    outbox = Outbox(tmp_path / "data" / OUTBOX_FILE)
+    try:
+        entry = outbox.submit(
+            Intent(kind="contributions.record", target=TARGET, data=b"\x01\x02"),
+            idempotency_key="cli-test",
+        )
+    finally:
+        outbox.close()
+    cli = Cli(cli_env(tmp_path))
+
+    shown = cli.json("outbox", "status", str(entry.id))
+    assert shown["id"] == entry.id
+    assert shown["kind"] == "contributions.record"
+    assert shown["status"] == "queued"
+    assert shown["txHash"] is None
+
+    missing = cli.run("outbox", "status", str(entry.id + 1))
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == f"park-ledger: no outbox entry with id {entry.id + 1}"
