@@ -18,10 +18,11 @@ from eth_utils import to_bytes
 from ledger import intents, signing
 from ledger import validation as v
 from ledger.client import Ledger, SignedRecords
-from ledger.errors import IdempotencyConflictError
+from ledger.errors import IdempotencyConflictError, NotFoundError
 from ledger.relayer import Call, EntryStatus, Intent, OutboxEntry, Relayer
 from ledger.signing import TypedData
 from ledger.structs import (
+    AgreementStatus,
     ConsentSignature,
     Contribution,
     RecordProof,
@@ -67,6 +68,10 @@ class Submissions:
     def consent_typed_data(self, *, agreement_id: str, signer: str, deadline: int) -> TypedData:
         """`Consent` to the agreement's current version and parameters, at the current nonce."""
         with self.guard:
+            if self.ledger.agreements.terms(agreement_id).status is AgreementStatus.NONE:
+                # NOTE: version 0 of nothing is not signable; a party signing before the
+                # proposal is mined builds the payload from the parameters (ledger.signing).
+                raise NotFoundError(f"no agreement {agreement_id} on chain yet")
             return self.ledger.agreements.consent_typed_data(
                 agreement_id=agreement_id,
                 signer=v.address(signer, field="signer"),

@@ -114,7 +114,7 @@ class ConsentCreate(SignedBody):
     "/{agreement_id}/consents/typed-data",
     summary="The Consent typed data a party signs for this agreement",
     response_model=TypedDataRead,
-    responses=problem_responses(422, 429, 503),
+    responses=problem_responses(404, 422, 429, 503),
 )
 def consent_typed_data(
     services: ServicesDep,

@@ -357,3 +357,51 @@ def test_pending_intents_are_hidden_when_the_reader_is_not_a_party(
     assert client.get(url).json()["pending_intents"] is None
     services.sync()
     assert client.get(url, headers=party).json()["pending_intents"] == []
+
+
+UNKNOWN = "0x" + "ab" * 32
+SOMEONE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", f"/agreements/{UNKNOWN}/consents/typed-data?signer={SOMEONE}&deadline=9", None),
+        ("get", f"/proposals/77/votes/typed-data?voter={SOMEONE}&support=For&deadline=9", None),
+        (
+            "post",
+            f"/agreements/{UNKNOWN}/consents",
+            {"signer": SOMEONE, "nonce": 0, "deadline": 2**40, "signature": "0x" + "1b" * 65},
+        ),
+        (
+            "post",
+            "/proposals/77/votes",
+            {
+                "voter": SOMEONE,
+                "support": "Against",
+                "nonce": 0,
+                "deadline": 2**40,
+                "signature": "0x" + "1b" * 65,
+            },
+        ),
+        (
+            "post",
+            "/contributions",
+            {
+                "agreement_id": UNKNOWN,
+                "contributor": SOMEONE,
+                "records": [{"kind": "Data", "weight": 1, "evidence_hash": UNKNOWN}],
+                "nonce": 0,
+                "deadline": 2**40,
+                "signature": "0x" + "1b" * 65,
+            },
+        ),
+    ],
+)
+def test_write_routes_answer_a_4xx_problem_when_the_object_does_not_exist(
+    client: TestClient, services: ParkServices, method: str, url: str, body: Any
+) -> None:
+    response = client.request(method, url, json=body)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert outbox_size(services) == 0
