@@ -185,6 +185,26 @@ def test_erc20_deposit_splits_exactly_when_token_has_decimals(
     )
 
 
+def test_deposited_counts_exactly_when_total_crosses_low_counter_width(
+    suite: Any, parties: list[Any]
+) -> None:
+    # The deposit counter is split (low 96 bits beside the accumulator, high bits in the config
+    # slot): crossing 2**96 must carry into the high part without losing a unit.
+    revenue = suite["Revenue"]
+    token = suite.deploy_fixture("MintableToken", 18)
+    payer = suite.accounts[8].address
+    suite.transact(token.functions.mint(payer, 2**98), payer)
+    suite.transact(token.functions.approve(revenue.address, 2**256 - 1), payer)
+    aid = open_agreement(suite, parties, token=token.address)
+    for amount in (2**96 - 5, 10, 2**96 + 3):
+        deposit(suite, aid, amount, token.address)
+    assert revenue.functions.accountOf(aid).call()[4] == 2**97 + 8
+    suite.transact(revenue.functions.claim(aid), parties[0].address)
+    assert_conserved(
+        suite, token.functions.balanceOf(revenue.address).call(), {aid: books(parties)}
+    )
+
+
 def test_fee_on_transfer_deposit_credits_received_amount_when_token_takes_fee(
     suite: Any, parties: list[Any]
 ) -> None:
