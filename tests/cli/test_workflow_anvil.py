@@ -11,6 +11,7 @@ from eth_utils import keccak
 
 from ledger.chain.anvil import free_port
 from ledger.cli import main
+from ledger.keys import PASSWORD_ENV, KeyStore
 from ledger.structs import (
     AgreementParams,
     AgreementStatus,
@@ -247,11 +248,19 @@ def test_cli_relays_a_record_batch_signed_offline_when_the_signature_file_is_pas
     assert typed["primaryType"] == "RecordContributions"
     assert typed["message"]["contributor"] == contributor.address
 
-    assert main(["sign", "records", aid, str(records), "--as", "dev:12", *rpc]) == 0
+    # The contributor signs with its keystore (password from the environment), the relayer
+    # with a key file.
+    monkeypatch.setenv(PASSWORD_ENV, "correct horse battery")
+    KeyStore(Path(node.cli.env["PARK_LEDGER_DATA_DIR"]) / "keys").import_key(
+        private_key="0x" + bytes(contributor.key).hex(), password="correct horse battery"
+    )
+    assert main(["sign", "records", aid, str(records), "--as", contributor.address, *rpc]) == 0
     signed = tmp_path / "signed.json"
     signed.write_text(capsys.readouterr().out)
-    assert main(["contributions", "record-batch", aid, str(signed), "--signed", "--as", "dev:0",
-                 "--json", *rpc]) == 0  # fmt: skip
+    key_file = tmp_path / "relayer.key"
+    key_file.write_text("0x" + bytes(admin.key).hex())
+    assert main(["contributions", "record-batch", aid, str(signed), "--signed",
+                 "--as", str(key_file), "--json", *rpc]) == 0  # fmt: skip
     (record_id,) = json.loads(capsys.readouterr().out)["recordIds"]
     (event,) = ledger.logs(
         "Contributions", "ContributionsRecorded", topics=[bytes.fromhex(aid[2:])]
@@ -262,3 +271,17 @@ def test_cli_relays_a_record_batch_signed_offline_when_the_signature_file_is_pas
     )
     assert ledger.contributions.status(aid, record_id) is ContributionStatus.PENDING
     assert ledger.agreements.nonce(aid, contributor.address) == 1
+
+
+def test_cli_asks_for_the_acting_party_and_sends_nothing_when_a_write_lacks_as(
+    node: Node, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in node.cli.env.items():
+        monkeypatch.setenv(name, value)
+    head = node.chain.w3.eth.block_number
+    code = main(["revenue", "claim", "0x" + "11" * 32, "--rpc", node.chain.url])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        "park-ledger: this command sends a transaction: say who acts with --as\n"
+    )
+    assert node.chain.w3.eth.block_number == head
