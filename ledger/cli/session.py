@@ -204,6 +204,7 @@ def tx_command(
     """A command handler that sends `call` as `--as` and reports it with `message(args)`."""
 
     def handler(args: argparse.Namespace) -> int:
+        """Send the transaction and print it."""
         with open_session(args) as session:
             print_tx(session, message(args), call(session, args, session.actor()))
         return 0

@@ -20,12 +20,10 @@ from ledger.cli import (
 )
 from ledger.cli.session import add_ledger_options, human, open_session
 from ledger.config import get_settings
-from ledger.demo import CAST_SIZE, DemoCast, run_demo
+from ledger.demo import CAST_SIZE, ETHER, DemoCast, run_demo
 from ledger.errors import ConfigurationError
 from ledger.relayer.outbox import Outbox
 from ledger.services import OUTBOX_FILE
-
-ETHER = 10**18
 
 
 def register(commands: Any) -> None:
