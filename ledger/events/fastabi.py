@@ -189,7 +189,8 @@ class FastLayout:
 
     `topic_readers` are (input position, reader) per indexed input, `data_readers` (input
     position, head reader, tail reader) per data input — exactly one of the two readers is set.
-    `hash_parts` lists, per hash-chain field, ("topic", topic number) or ("data", data index).
+    `hash_parts` lists, per hash-chain field, (True, topic number) for an indexed field or
+    (False, data index) for a data field; None when the event is not journaled.
     """
 
     size: int
