@@ -3,41 +3,89 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from eth_abi import encode
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
 
 from ledger import validation as v
 from ledger.errors import ValidationError
+from ledger.events.hashchain import keccak256
 from ledger.structs import MAX_BATCH, Contribution, RecordProof
 
-_LEAF_TYPES = [
-    "bytes32",
-    "bytes32",
-    "uint256",
-    "address",
-    "uint8",
-    "uint64",
-    "bytes32",
-    "uint8",
-    "address",
-]
+
+def leaf(
+    *,
+    agreement_id: bytes,
+    pre_head: bytes,
+    index: int,
+    contributor: str,
+    kind: int,
+    weight: int,
+    evidence_hash: bytes,
+    provenance: int,
+    accountable: str,
+) -> bytes:
+    """`keccak256(keccak256(abi.encode(agreementId, preHead, index, contributor, kind, weight,
+    evidenceHash, provenance, accountable)))`, the record id and Merkle leaf."""
+    # NOTE: every field is static, so abi.encode is nine 32-byte words; packing them by hand is
+    # ~20x faster than eth_abi's generic encoder, and the indexer and the auditor run this once
+    # per record.
+    encoded = b"".join(
+        (
+            agreement_id,
+            pre_head,
+            index.to_bytes(32, "big"),
+            bytes(12) + bytes.fromhex(contributor[2:]),
+            kind.to_bytes(32, "big"),
+            weight.to_bytes(32, "big"),
+            evidence_hash,
+            provenance.to_bytes(32, "big"),
+            bytes(12) + bytes.fromhex(accountable[2:]),
+        )
+    )
+    return keccak256(keccak256(encoded))
 
 
 def record_id(
     *, agreement_id: bytes, pre_head: bytes, index: int, contributor: str, record: Contribution
 ) -> bytes:
     """A record's id (its Merkle leaf)."""
-    inner = keccak(
-        encode(
-            _LEAF_TYPES,
-            [agreement_id, pre_head, index, v.address(contributor), *record.as_abi()],
-        )
+    evidence = record.evidence_hash
+    assert isinstance(evidence, bytes)
+    return leaf(
+        agreement_id=agreement_id,
+        pre_head=pre_head,
+        index=index,
+        contributor=v.address(contributor),
+        kind=int(record.kind),
+        weight=record.weight,
+        evidence_hash=evidence,
+        provenance=int(record.provenance),
+        accountable=record.accountable,
     )
-    return bytes(keccak(inner))
+
+
+def event_record_id(
+    *, agreement_id: str, pre_head: str, index: int, contributor: str, record: Mapping[str, Any]
+) -> str:
+    """The id of one record of a decoded `ContributionsRecorded` event (hex in, hex out)."""
+    return (
+        "0x"
+        + leaf(
+            agreement_id=bytes.fromhex(agreement_id[2:]),
+            pre_head=bytes.fromhex(pre_head[2:]),
+            index=index,
+            contributor=contributor,
+            kind=int(record["kind"]),
+            weight=int(record["weight"]),
+            evidence_hash=bytes.fromhex(str(record["evidenceHash"])[2:]),
+            provenance=int(record["provenance"]),
+            accountable=str(record["accountable"]),
+        ).hex()
+    )
 
 
 def _pair(a: bytes, b: bytes) -> bytes:

@@ -7,9 +7,7 @@ Arguments arrive JSON-native (see `ledger.events.catalog`): addresses checksumme
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from eth_hash.auto import keccak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3.contract import Contract
@@ -35,6 +33,7 @@ from ledger.indexer.models import (
     Vote,
 )
 from ledger.indexer.projection import Projection, ProjectorSet
+from ledger.merkle import event_record_id
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 DIRECT_NONCE = 2**256 - 1
@@ -88,34 +87,6 @@ COMMITMENT_STATUS = ("None", "Open", "Submitted", "Fulfilled", "Breached")
 def enum_name(names: Sequence[str], value: int) -> str:
     """The member name of an enum value, or the number as text when out of range."""
     return names[value] if 0 <= value < len(names) else str(value)
-
-
-def _word(value: int | str) -> bytes:
-    if isinstance(value, int):
-        return value.to_bytes(32, "big")
-    raw = bytes.fromhex(value[2:])
-    return raw.rjust(32, b"\x00")
-
-
-def record_id(
-    *, agreement_id: str, pre_head: str, index: int, contributor: str, record: dict[str, Any]
-) -> str:
-    """The record id (Merkle leaf) of a contribution, as `BatchMerkle.leaf` computes it."""
-    encoded = b"".join(
-        _word(v)
-        for v in (
-            agreement_id,
-            pre_head,
-            index,
-            contributor,
-            record["kind"],
-            record["weight"],
-            record["evidenceHash"],
-            record["provenance"],
-            record["accountable"],
-        )
-    )
-    return "0x" + bytes(keccak(bytes(keccak(encoded)))).hex()
 
 
 def _hex(value: bytes) -> str:
@@ -380,7 +351,7 @@ def _contributions_recorded(p: Projection, e: DecodedEvent) -> None:
     tx_hash = _hex(e.tx_hash)
     rows = []
     for index, record in enumerate(a["records"]):
-        rid = record_id(
+        rid = event_record_id(
             agreement_id=agreement_id,
             pre_head=pre_head,
             index=index,
@@ -805,4 +776,4 @@ def park_projectors(*, revenue: Contract | None = None) -> ProjectorSet:
     return projectors
 
 
-__all__ = ["enum_name", "park_projectors", "record_id"]
+__all__ = ["enum_name", "park_projectors"]

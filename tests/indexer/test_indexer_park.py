@@ -42,7 +42,7 @@ from ledger.indexer.models import (
     Proposal,
     Vote,
 )
-from ledger.indexer.park import record_id
+from ledger.merkle import event_record_id
 from ledger.revert import ErrorDecoder
 from ledger.sandbox import Sandbox as Suite
 
@@ -199,7 +199,7 @@ def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
 def test_record_ids_match_the_contract_when_computed_from_the_event(flow: dict[str, Any]) -> None:
     batch = flow["batch"]
     for index, rec in enumerate(batch.records):
-        computed = record_id(
+        computed = event_record_id(
             agreement_id=flow["aid"],
             pre_head="0x" + bytes(batch.pre_head).hex(),
             index=index,
