@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from ledger.cli import main
 from ledger.relayer import Intent
 from ledger.relayer.outbox import Outbox
 from ledger.services import OUTBOX_FILE
@@ -13,7 +16,7 @@ TARGET = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 
 
 def test_outbox_status_reports_a_journaled_intent_and_refuses_an_unknown_id_when_queried(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     outbox = Outbox(tmp_path / "data" / OUTBOX_FILE)
     try:
@@ -31,6 +34,6 @@ def test_outbox_status_reports_a_journaled_intent_and_refuses_an_unknown_id_when
     assert shown["status"] == "queued"
     assert shown["txHash"] is None
 
-    missing = cli.run("outbox", "status", str(entry.id + 1))
-    assert missing.returncode == 1
-    assert missing.stderr.strip() == f"park-ledger: no outbox entry with id {entry.id + 1}"
+    monkeypatch.setenv("PARK_LEDGER_DATA_DIR", str(tmp_path / "data"))
+    assert main(["outbox", "status", str(entry.id + 1)]) == 1
+    assert capsys.readouterr().err == f"park-ledger: no outbox entry with id {entry.id + 1}\n"
