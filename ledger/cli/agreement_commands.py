@@ -322,21 +322,14 @@ def run_sign_records(args: argparse.Namespace) -> int:
         contributor = _signer(s)
         aid = v.bytes32(args.agreement, field="agreement")
         deadline = s.ledger.timestamp() + args.ttl
-        nonce = s.ledger.agreements.nonce(aid, contributor)
-        typed = signing.record_typed_data(
-            chain_id=s.ledger.chain_id,
-            contributions=s.ledger.contributions.address,
-            agreement_id=aid,
-            contributor=contributor,
-            records=records,
-            nonce=nonce,
-            deadline=deadline,
+        typed = s.ledger.contributions.records_typed_data(
+            agreement_id=aid, contributor=contributor, records=records, deadline=deadline
         )
         fields = {
             "agreementId": "0x" + aid.hex(),
             "contributor": contributor,
             "records": [r.as_eip712() for r in records],
-            "nonce": nonce,
+            "nonce": typed["message"]["nonce"],
             "deadline": deadline,
         }
         _emit_signature(s, typed, fields)

@@ -23,7 +23,7 @@ from ledger.cli.session import (
 from ledger.client import SignedRecords, batch_from_event
 from ledger.errors import NotFoundError, ValidationError
 from ledger.merkle import RecordedBatch
-from ledger.structs import MAX_BATCH, ZERO_ADDRESS, AiProvenance, Contribution
+from ledger.structs import MAX_BATCH, ZERO_ADDRESS, AiProvenance, Contribution, RecordProof
 
 
 def register(commands: Any) -> None:
@@ -129,6 +129,14 @@ def find_record(s: Session, agreement_id: bytes, record_id: bytes) -> tuple[Reco
     raise NotFoundError(f"agreement 0x{agreement_id.hex()} has no record 0x{record_id.hex()}")
 
 
+def record_proof(s: Session) -> tuple[bytes, bytes, RecordProof]:
+    """The agreement id, record id and Merkle proof named by the `agreement record` arguments."""
+    aid = v.bytes32(s.args.agreement, field="agreement")
+    rid = v.bytes32(s.args.record, field="record")
+    batch, index = find_record(s, aid, rid)
+    return aid, rid, batch.proof(index)
+
+
 def run_record(args: argparse.Namespace) -> int:
     """Record one contribution."""
     record = _contribution(
@@ -199,14 +207,8 @@ def run_record_batch(args: argparse.Namespace) -> int:
 def run_confirm(args: argparse.Namespace) -> int:
     """Confirm a record."""
     with open_session(args) as s:
-        aid, rid = (
-            v.bytes32(args.agreement, field="agreement"),
-            v.bytes32(args.record, field="record"),
-        )
-        batch, index = find_record(s, aid, rid)
-        result = s.ledger.contributions.confirm(
-            agreement_id=aid, proof=batch.proof(index), sender=s.actor()
-        )
+        aid, rid, proof = record_proof(s)
+        result = s.ledger.contributions.confirm(agreement_id=aid, proof=proof, sender=s.actor())
         status = s.ledger.contributions.status(aid, rid)
         print_tx(s, f"confirmed; record {human(status)}", result, status=status)
     return 0
@@ -215,14 +217,10 @@ def run_confirm(args: argparse.Namespace) -> int:
 def run_dispute(args: argparse.Namespace) -> int:
     """Dispute a record."""
     with open_session(args) as s:
-        aid, rid = (
-            v.bytes32(args.agreement, field="agreement"),
-            v.bytes32(args.record, field="record"),
-        )
-        batch, index = find_record(s, aid, rid)
+        aid, _, proof = record_proof(s)
         result = s.ledger.contributions.dispute(
             agreement_id=aid,
-            proof=batch.proof(index),
+            proof=proof,
             reason_hash=hash_arg(args.reason),
             sender=s.actor(),
         )

@@ -113,6 +113,27 @@ class ContributionsClient(ContractClient):
 
     # -- signing --------------------------------------------------------------------------
 
+    def records_typed_data(
+        self,
+        *,
+        agreement_id: bytes | str,
+        contributor: str,
+        records: Sequence[Contribution],
+        deadline: int,
+    ) -> signing.TypedData:
+        """The payload `contributor` signs to record `records`, at its current nonce."""
+        aid = v.bytes32(agreement_id, field="agreement_id")
+        who = v.address(contributor, field="contributor")
+        return signing.record_typed_data(
+            chain_id=self.ledger.chain_id,
+            contributions=self.address,
+            agreement_id=aid,
+            contributor=who,
+            records=records,
+            nonce=self.ledger.agreements.nonce(aid, who),
+            deadline=deadline,
+        )
+
     def sign_records(
         self,
         *,
@@ -122,22 +143,17 @@ class ContributionsClient(ContractClient):
         deadline: int,
     ) -> SignedRecords:
         """`account`'s signature of a batch, at its current nonce, for anyone to relay."""
-        aid = v.bytes32(agreement_id, field="agreement_id")
-        nonce = self.ledger.agreements.nonce(aid, account.address)
-        typed = signing.record_typed_data(
-            chain_id=self.ledger.chain_id,
-            contributions=self.address,
-            agreement_id=aid,
+        typed = self.records_typed_data(
+            agreement_id=agreement_id,
             contributor=account.address,
             records=records,
-            nonce=nonce,
             deadline=deadline,
         )
         return SignedRecords(
-            aid,
+            v.bytes32(agreement_id, field="agreement_id"),
             v.address(account.address),
             tuple(records),
-            nonce,
+            int(typed["message"]["nonce"]),
             deadline,
             signing.sign(typed, account),
         )
