@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,11 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from ledger.config import get_settings
 from ledger.errors import ToolchainError
 from ledger.toolchain import anvil_binary, find_node, solc_version
+
+LOAD = "Load average at start (1 / 5 / 15 min)"
+# NOTE: a run that starts with the cores already half busy measures a shared machine: its
+# absolute rates are noisy (ratios within one run still compare like with like).
+BUSY_LOAD_PER_CORE = 0.5
 
 PEER_PACKAGES = (
     "@ethereum-attestation-service/eas-contracts",
@@ -178,6 +184,7 @@ def machine_facts() -> dict[str, str]:
         "solc (solc-js)": solc_version(settings),
         "Node.js": _tool_version([str(find_node(settings)), "--version"]),
         "anvil": _tool_version([str(anvil_binary(settings)), "--version"]),
+        LOAD: " / ".join(f"{load:.2f}" for load in os.getloadavg()),
     }
     for package in PEER_PACKAGES:
         manifest = settings.node_modules / package / "package.json"
@@ -327,6 +334,14 @@ def gas_sections(snapshot: Mapping[str, int], *, plots_dir: Path) -> list[Sectio
     ]
 
 
+def _busy(facts: Mapping[str, str]) -> bool:
+    """Whether the 1-minute load at start was over BUSY_LOAD_PER_CORE per core."""
+    if LOAD not in facts:
+        return False
+    one_minute = float(facts[LOAD].split(" / ")[0])
+    return one_minute > BUSY_LOAD_PER_CORE * (os.cpu_count() or 1)
+
+
 def render(facts: Mapping[str, str], sections: Sequence[Section]) -> str:
     """The report's Markdown: machine facts first, then each section in order."""
     lines = [
@@ -334,7 +349,8 @@ def render(facts: Mapping[str, str], sections: Sequence[Section]) -> str:
         "",
         "Written by `make bench` (bench/run.py); do not edit by hand. Gas is deterministic on",
         "eth-tester, so each gas figure is a single exact value; peers run on the same chain,",
-        "in the same run, as ours (bench/gas_peers.py).",
+        "in the same run, as ours (bench/gas_peers.py). Throughput and latency figures are",
+        "median (min-max) over repeated runs, each against its baseline in the same run.",
         "",
         "## Machine",
         "",
@@ -342,6 +358,110 @@ def render(facts: Mapping[str, str], sections: Sequence[Section]) -> str:
         "|---|---|",
         *(f"| {name} | {value} |" for name, value in facts.items()),
     ]
+    if _busy(facts):
+        lines += [
+            "",
+            "**Taken under load**: other work shared these cores during the run, so absolute",
+            "throughput and latency figures are noisy and low; each ratio compares ours with its",
+            "baseline measured alternately in the same run. Re-run on a quiet machine for",
+            "absolute figures.",
+        ]
     for section in sections:
         lines += ["", f"## {section.title}", "", section.body]
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Repeated measurements of one figure: min, median and max of the samples."""
+
+    samples: tuple[float, ...]
+
+    @property
+    def low(self) -> float:
+        """The smallest sample."""
+        return min(self.samples)
+
+    @property
+    def median(self) -> float:
+        """The median sample."""
+        return statistics.median(self.samples)
+
+    @property
+    def high(self) -> float:
+        """The largest sample."""
+        return max(self.samples)
+
+    def cell(self, unit: str = "") -> str:
+        """`median (min-max)` for a table cell."""
+        return f"{self.median:,.0f}{unit} ({self.low:,.0f}-{self.high:,.0f})"
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One throughput comparison: ours against its baseline, measured in the same run."""
+
+    label: str
+    ours: Spread
+    baseline: Spread
+    goal_ratio: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        """Median over median: how many times the baseline's rate ours reaches."""
+        return self.ours.median / self.baseline.median
+
+
+def rate_table(rows: Sequence[RateRow], *, ours: str, baseline: str, unit: str) -> str:
+    """A Markdown table of medians (min-max), ratios and verdicts against the goals."""
+    lines = [
+        f"| | {ours} ({unit}) | {baseline} ({unit}) | ratio | |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        verdict = ""
+        if row.goal_ratio is not None:
+            met = row.ratio >= row.goal_ratio
+            verdict = f"{'met' if met else '**MISSED**'} (goal ≥ {row.goal_ratio:g}x)"
+        lines.append(
+            f"| {row.label} | {row.ours.cell()} | {row.baseline.cell()} "
+            f"| {row.ratio:.1f}x | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def rate_plot(
+    rows: Sequence[RateRow], *, title: str, ours: str, baseline: str, unit: str, out: Path
+) -> Path:
+    """Bars of ours against the baseline per row (median, whiskers to min and max), log scale."""
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    width = 0.38
+    for offset, label, spreads in (
+        (-width / 2, ours, [row.ours for row in rows]),
+        (width / 2, baseline, [row.baseline for row in rows]),
+    ):
+        xs = [i + offset for i in range(len(rows))]
+        medians = [s.median for s in spreads]
+        errors = [[s.median - s.low for s in spreads], [s.high - s.median for s in spreads]]
+        ax.bar(xs, medians, width, yerr=errors, capsize=4, label=label)
+    ax.set_xticks(range(len(rows)), [row.label for row in rows], fontsize=8)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax.set_ylabel(unit)
+    ax.set_title(title)
+    ax.grid(True, axis="y", which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, metadata={"Software": None})
+    plt.close(fig)
+    return out
+
+
+def rate_figure(
+    rows: Sequence[RateRow], *, title: str, ours: str, baseline: str, unit: str, out: Path
+) -> tuple[str, Path]:
+    """The rows' table and plot as Markdown (the table, then the image) and the PNG's path."""
+    plot = rate_plot(rows, title=title, ours=ours, baseline=baseline, unit=unit, out=out)
+    table = rate_table(rows, ours=ours, baseline=baseline, unit=unit)
+    return f"{table}\n\n![{title}](plots/{plot.name})", plot

@@ -1,9 +1,11 @@
-"""Smoke test of the benchmarks: every peer scenario runs on a tiny size beside ours, and the
-report writer turns the entries into its sections and plots. The benchmarks themselves run
-only in `make gas` / `make bench`."""
+"""Smoke test of the benchmarks: every peer scenario runs on a tiny size beside ours, the report
+writer turns the entries into its sections and plots, and each throughput benchmark (ingest,
+audit, reads) runs at its `--quick` size. The benchmarks themselves run only in `make gas` /
+`make bench`."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,11 @@ from pathlib import Path
 import pytest
 
 from bench import gas_contributions, run
+from bench.audit_speed import audit
+from bench.ingest import ingest
 from bench.peers import eas, payment_splitter, safe
+from bench.reads import reads
+from bench.report import Section
 from ledger.chain import MemoryChain
 from ledger.compiler import CompileResult
 from ledger.deploy import Deployment
@@ -64,7 +70,7 @@ def test_report_writes_machine_goals_ratios_and_plots_when_given_ours_and_peers(
     snapshot.write_text(json.dumps(entries))
     out = tmp_path / "RESULTS.md"
 
-    assert run.main(["--snapshot", str(snapshot), "--out", str(out)]) == 0
+    assert run.main(["--snapshot", str(snapshot), "--out", str(out), "--only", "gas"]) == 0
 
     report = out.read_text()
     for title in (
@@ -88,3 +94,25 @@ def test_report_run_fails_when_the_snapshot_is_missing(tmp_path: Path) -> None:
 
     assert run.main(["--snapshot", str(tmp_path / "none.json"), "--out", str(out)]) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "title", "plot"),
+    [
+        (ingest, "Ingest throughput", "ingest.png"),
+        (audit, "Audit speed", "audit.png"),
+        (reads, "Reads under load", "reads.png"),
+    ],
+)
+def test_throughput_benchmark_reports_its_ratio_and_plot_when_run_quick(
+    benchmark: run.Benchmark, title: str, plot: str, tmp_path: Path
+) -> None:
+    args = argparse.Namespace(quick=True, audit_100k=False)
+
+    sections: list[Section] = benchmark(args, tmp_path / "plots")
+
+    assert [section.title for section in sections] == [title]
+    body = sections[0].body
+    assert "| ratio |" in body
+    assert f"(plots/{plot})" in body
+    assert (tmp_path / "plots" / plot).read_bytes().startswith(b"\x89PNG")
