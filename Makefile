@@ -52,6 +52,9 @@ gas: setup
 gas-check: setup
 	$(BIN)/python -m bench.gas --check bench/gas-snapshot.json
 
+fuzz: setup
+	PARK_LEDGER_FUZZ=deep $(BIN)/python -m pytest tests/security/test_invariants.py -q
+
 bench: setup gas
 	$(BIN)/python -m bench.run
 

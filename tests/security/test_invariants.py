@@ -815,8 +815,11 @@ def bound(world: World) -> type[ParkMachine]:
 
 def test_invariants_hold_when_random_park_life_runs(world: World) -> None:
     name = os.environ.get("PARK_LEDGER_FUZZ", "fast")
+    profile = PROFILES[name]
+    if "PARK_LEDGER_FUZZ_EXAMPLES" in os.environ:  # a time-boxed deep run
+        profile = settings(profile, max_examples=int(os.environ["PARK_LEDGER_FUZZ_EXAMPLES"]))
     started = time.monotonic()
-    run_state_machine_as_test(bound(world), settings=PROFILES[name])
+    run_state_machine_as_test(bound(world), settings=profile)
     # NOTE: shown with `pytest -s`; docs/security.md quotes a deep run's numbers.
     print(f"invariants[{name}]: {world.stats} in {time.monotonic() - started:.0f} s")
 
