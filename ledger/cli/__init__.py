@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -23,8 +24,12 @@ EXIT_INTERRUPTED = 130
 PLUGIN_GROUP = "park_ledger.commands"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered.
+
+    Plugin commands (the API's `serve`) are imported only when `argv` asks for one, so the
+    core commands start fast and keep working whatever state the layers above are in.
+    """
     parser = argparse.ArgumentParser(
         prog="park-ledger",
         description="Park Ledger: collaboration governance ledger for creative-industry parks.",
@@ -37,14 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.register(commands)
     keys_commands.register(commands)
     workflow_commands.register(commands)
+    words = set(sys.argv[1:] if argv is None else argv)
     for plugin in entry_points(group=PLUGIN_GROUP):
-        plugin.load()(commands)
+        if plugin.name in words:
+            plugin.load()(commands)
+        else:
+            commands.add_parser(plugin.name, help=f"see `park-ledger {plugin.name} --help`")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -58,3 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("park-ledger: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # NOTE: the reader (e.g. `| head`) went away; silence the flush at exit too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
