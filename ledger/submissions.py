@@ -15,7 +15,7 @@ from typing import Any
 
 from eth_utils import to_bytes
 
-from ledger import intents, signing
+from ledger import intents
 from ledger import validation as v
 from ledger.client import Ledger, SignedRecords
 from ledger.errors import IdempotencyConflictError, NotFoundError
@@ -99,19 +99,13 @@ class Submissions:
         deadline: int,
     ) -> TypedData:
         """`RecordContributions` of `records` by `contributor` at its current nonce."""
-        aid = v.bytes32(agreement_id, field="agreement_id")
-        who = v.address(contributor, field="contributor")
         with self.guard:
-            nonce = self.ledger.agreements.nonce(aid, who)
-        return signing.record_typed_data(
-            chain_id=self.ledger.chain_id,
-            contributions=self.ledger.contributions.address,
-            agreement_id=aid,
-            contributor=who,
-            records=records,
-            nonce=nonce,
-            deadline=deadline,
-        )
+            return self.ledger.contributions.records_typed_data(
+                agreement_id=agreement_id,
+                contributor=contributor,
+                records=records,
+                deadline=deadline,
+            )
 
     # -- calls a party sends itself (no signed form in the contracts) ------------------------
 
