@@ -63,6 +63,7 @@ class AuditSpeed:
     """One history's audit timings against the web3.py decoding baseline, repeated."""
 
     records: int
+    events: int
     build_seconds: float
     ours: Spread
     baseline: Spread
@@ -114,16 +115,18 @@ def measure(size: int, *, repeats: int = 3) -> AuditSpeed:
         contracts = {name: ctx[name] for name in deployment.contracts}
         ours: list[float] = []
         baseline: list[float] = []
-        passed = True
+        passed, events = True, 0
         for _ in range(repeats):
             started = time.perf_counter()
             report = run_audit(w3=anvil.w3, deployment=deployment, abis=abis)
             ours.append(size / (time.perf_counter() - started))
-            passed = passed and report.passed
+            passed, events = passed and report.passed, report.events
             started = time.perf_counter()
             decode_with_web3(anvil.w3, contracts)
             baseline.append(size / (time.perf_counter() - started))
-    return AuditSpeed(size, build_seconds, Spread(tuple(ours)), Spread(tuple(baseline)), passed)
+    return AuditSpeed(
+        size, events, build_seconds, Spread(tuple(ours)), Spread(tuple(baseline)), passed
+    )
 
 
 def run(size: int = 10_000) -> dict[str, Any]:
@@ -131,6 +134,7 @@ def run(size: int = 10_000) -> dict[str, Any]:
     speed = measure(size, repeats=1)
     return {
         "records": size,
+        "events": speed.events,
         "build_seconds": round(speed.build_seconds, 3),
         "records_per_second": round(speed.ours.median),
         "web3_decode_records_per_second": round(speed.baseline.median),
