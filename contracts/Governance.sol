@@ -216,9 +216,11 @@ contract Governance is IGovernance, EIP712 {
     function voteBySignatures(uint256 proposalId, VoteSignature[] calldata votes) external {
         uint256 count = votes.length;
         if (count == 0) revert VoteNoSignatures();
+        bool applied;
         for (uint256 i; i < count; ++i) {
-            _voteBySignature(proposalId, votes[i]);
+            if (_voteBySignature(proposalId, votes[i])) applied = true;
         }
+        if (!applied) revert VoteAlreadyCast(proposalId, votes[0].voter);
     }
 
     /// @inheritdoc IGovernance
@@ -332,11 +334,24 @@ contract Governance is IGovernance, EIP712 {
     }
 
     /// @dev Verifies and records one relayed vote.
-    function _voteBySignature(uint256 proposalId, VoteSignature calldata v) private {
+    function _voteBySignature(uint256 proposalId, VoteSignature calldata v) private returns (bool applied) {
         Proposal storage p = _openProposal(proposalId, v.support);
+        // NOTE: a vote already cast (directly by the voter, or by a front-runner submitting this
+        // signature first) is skipped, so a relayer's batch is never blocked.
+        if (_hasVoted(p, v.voter)) return false;
         (bool isJoiner, uint8 index, uint16 share) = _journalSignedVote(p, proposalId, v);
         uint16 weight = _tally(p, proposalId, v.voter, v.support, isJoiner, index, share);
         emit VoteCast(p.agreementId, proposalId, v.voter, v.support, weight, v.nonce, v.deadline, v.signature);
+        return true;
+    }
+
+    /// @dev Whether `voter` already voted on `p` (the joiner: already answered). A RemoveParty
+    /// target is never "voted" here, so its relayed vote still meets `VoteByRemovedParty`.
+    function _hasVoted(Proposal storage p, address voter) private view returns (bool) {
+        if (p.kind == ProposalKind.AddParty && voter == p.target) return p.joinerAnswer != 0;
+        if (p.kind == ProposalKind.RemoveParty && voter == p.target) return false;
+        (bool isParty, uint8 index,) = IAgreements(AGREEMENTS).partyOf(p.agreementId, voter);
+        return isParty && p.votedMask & (uint64(1) << index) != 0;
     }
 
     /// @dev Checks the deadline and signature of a relayed vote, then journals it (which

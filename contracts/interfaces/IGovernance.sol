@@ -200,7 +200,9 @@ interface IGovernance {
     function vote(uint256 proposalId, uint8 support) external;
 
     /// @notice Submits relayed EIP-712 votes (docs/eip712.md, `Vote`); anyone may submit.
-    /// Each consumes its voter's nonce in the agreement (`IAgreements.nonceOf`).
+    /// Each consumes its voter's nonce in the agreement (`IAgreements.nonceOf`). A voter who
+    /// already voted (directly, or through a front-run copy of its signature) is skipped, so a
+    /// front-runner cannot block the batch; reverts `VoteAlreadyCast` only when every voter had.
     /// @param proposalId The proposal.
     /// @param votes The signed votes.
     function voteBySignatures(uint256 proposalId, VoteSignature[] calldata votes) external;

@@ -407,7 +407,7 @@ def test_vote_signature_rejected_when_invalid_or_replayed(
     expect_revert(suite, fn(pid, [other]), relayer, "VoteInvalidSignature", agreement=aid)
     expect_revert(suite, fn(pid, []), relayer, "VoteNoSignatures", {})
     suite.transact(fn(pid, [good]), relayer)
-    expect_revert(suite, fn(pid, [good]), relayer, "AgreementInvalidNonce", agreement=aid)
+    expect_revert(suite, fn(pid, [good]), relayer, "VoteAlreadyCast", agreement=aid)
 
 
 # --------------------------------------------------------------------------------------

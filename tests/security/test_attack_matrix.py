@@ -312,6 +312,7 @@ class Signed:
     submit: Callable[[bytes], Any]
     sign: Callable[[dict[str, Any]], bytes]
     invalid: str
+    replayed: str
 
 
 def _relayed_vote(suite: Any, parties: list[Any], aid: bytes) -> Signed:
@@ -340,7 +341,9 @@ def _relayed_vote(suite: Any, parties: list[Any], aid: bytes) -> Signed:
             pid, [(voter.address, FOR, nonce, deadline, signature)]
         )
 
-    return Signed(submit, sign, "VoteInvalidSignature")
+    # A replayed vote is a vote already cast: the batch skips it, and a batch of only
+    # such votes reverts.
+    return Signed(submit, sign, "VoteInvalidSignature", "VoteAlreadyCast")
 
 
 def _relayed_records(suite: Any, parties: list[Any], aid: bytes) -> Signed:
@@ -358,7 +361,7 @@ def _relayed_records(suite: Any, parties: list[Any], aid: bytes) -> Signed:
             aid, signer.address, records, 0, deadline, signature
         )
 
-    return Signed(submit, sign, "ContributionInvalidSignature")
+    return Signed(submit, sign, "ContributionInvalidSignature", "AgreementInvalidNonce")
 
 
 @pytest.mark.parametrize("action", ["vote", "records"])
@@ -373,7 +376,7 @@ def test_signature_replay_rejected_when_domain_or_nonce_differs(
     if case == "replayed":
         good = signed.sign(home)
         suite.transact(signed.submit(good), relayer)
-        expect_revert(suite, signed.submit(good), relayer, "AgreementInvalidNonce", agreement=aid)
+        expect_revert(suite, signed.submit(good), relayer, signed.replayed, agreement=aid)
         return
     elsewhere = (
         {**home, "chainId": home["chainId"] + 1}
@@ -398,13 +401,7 @@ def test_compact_vote_signature_rejected_when_64_bytes(suite: Any, parties: list
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RevertError,
-    reason="Governance.voteBySignatures reverts the whole batch when one vote was already cast "
-    "(docs/security.md, 'Not yet'); consentBySignatures skips such entries",
-)
-def test_front_run_vote_batch_skips_cast_vote_when_voter_voted_directly(
+def test_front_run_vote_batch_skips_cast_votes_when_voters_got_in_first(
     suite: Any, parties: list[Any]
 ) -> None:
     gov = suite["Governance"]
@@ -413,10 +410,13 @@ def test_front_run_vote_batch_skips_cast_vote_when_voter_voted_directly(
         gov.functions.proposeAmend(aid, keccak(text="front-run"), [4000, 3000, 3000]), parties[0]
     )
     pid = int(events(gov, receipt, "ProposalCreated")[0]["args"]["proposalId"])
-    batch = [vote_signature(suite, p, aid, pid, FOR) for p in parties[1:]]
-    suite.transact(gov.functions.vote(pid, FOR), parties[1])  # the voter front-runs the relay
-    receipt = suite.transact(gov.functions.voteBySignatures(pid, batch), suite.accounts[10])
-    assert [e["args"]["voter"] for e in events(gov, receipt, "VoteCast")] == [parties[2].address]
+    batch = [vote_signature(suite, p, aid, pid, FOR) for p in parties]
+    relay = gov.functions.voteBySignatures
+    suite.transact(gov.functions.vote(pid, FOR), parties[1])  # votes directly first
+    suite.transact(relay(pid, batch[2:]), suite.accounts[11])  # copies a signature from the pool
+    receipt = suite.transact(relay(pid, batch), suite.accounts[10])
+    assert [e["args"]["voter"] for e in events(gov, receipt, "VoteCast")] == [parties[0].address]
+    expect_revert(suite, relay(pid, batch), suite.accounts[10], "VoteAlreadyCast", agreement=aid)
 
 
 # ---------------------------------------------------------------------------------------
