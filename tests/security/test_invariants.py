@@ -33,8 +33,11 @@ from hypothesis.stateful import (
 )
 from web3.contract import Contract
 
+from ledger.chain import MemoryChain
 from ledger.client import Ledger
 from ledger.client.views import RevenueAccount, TxResult
+from ledger.compiler import CompileResult
+from ledger.deploy import Deployment
 from ledger.errors import RevertError
 from ledger.events import DecodedEvent, LogStreamer
 from ledger.events.hashchain import fold
@@ -141,9 +144,14 @@ class Deal:
         return others[pick % len(others)]
 
 
-@pytest.fixture
-def world(suite: Suite) -> World:
-    """The suite with a registrar, a culture fund and four odd tokens minted to every actor."""
+@pytest.fixture(scope="module")
+def world(
+    memory_chain: MemoryChain, artifacts: CompileResult, deployment: Deployment
+) -> Iterator[World]:
+    """The suite with a registrar, a culture fund and four odd tokens minted to every actor,
+    set up once for this module (each example snapshots on top) and reverted after it."""
+    snapshot = memory_chain.snapshot()
+    suite = Suite.on(chain=memory_chain, artifacts=artifacts, deployment=deployment)
     ledger = Ledger(
         w3=suite.w3, deployment=suite.deployment, artifacts=suite.artifacts, decoder=suite.decoder
     )
@@ -164,7 +172,8 @@ def world(suite: Suite) -> World:
     for token in list(tokens.values())[1:]:
         for holder in [*pool, depositor]:
             suite.transact(built.erc20(token).functions.mint(holder.address, MINTED), admin)
-    return built
+    yield built
+    memory_chain.revert(snapshot)
 
 
 class ParkMachine(RuleBasedStateMachine):
@@ -264,10 +273,6 @@ class ParkMachine(RuleBasedStateMachine):
             self.ledger.governance.vote(proposal_id=proposal, support=VoteSupport.FOR, sender=party)
         self.ledger.governance.execute(proposal_id=proposal, sender=deal.parties[0])
         return proposal
-
-    def active(self) -> list[Deal]:
-        """The deals still Active (all are: the machine never terminates one)."""
-        return self.deals
 
     # -- rules: participants and agreements -------------------------------------------------
 
@@ -815,6 +820,7 @@ def bound(world: World) -> type[ParkMachine]:
 
 def test_invariants_hold_when_random_park_life_runs(world: World) -> None:
     name = os.environ.get("PARK_LEDGER_FUZZ", "fast")
+    world.stats.update(dict.fromkeys(STATS, 0))
     profile = PROFILES[name]
     if "PARK_LEDGER_FUZZ_EXAMPLES" in os.environ:  # a time-boxed deep run
         profile = settings(profile, max_examples=int(os.environ["PARK_LEDGER_FUZZ_EXAMPLES"]))
