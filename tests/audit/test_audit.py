@@ -34,10 +34,10 @@ from module_helpers import (
     GRACE,
     WEIGHTED,
     open_agreement,
-    pass_proposal,
     record,
     record_batch,
     register_all,
+    resolve_dispute,
 )
 
 ETH = 10**18
@@ -84,14 +84,7 @@ def _workflow(suite: Suite) -> dict[str, Any]:
             contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
             parties[2].address,
         )
-        call = contributions.functions.resolveDispute(
-            aid, int.from_bytes(batch.leaves[1], "big"), 2, 15
-        )._encode_transaction_data()
-        payload = bytes.fromhex(call[2:])
-        proposal = suite.transact(
-            suite["Governance"].functions.proposeResolveDispute(aid, payload), parties[0].address
-        )
-        pass_proposal(suite, proposal, parties, payload)
+        resolve_dispute(suite, aid, parties, batch.leaves[1], 2, 15)
         suite.transact(revenue.functions.deposit(aid, ZERO, 3 * ETH + 7), admin, value=3 * ETH + 7)
         suite.transact(revenue.functions.claim(aid), parties[0].address)
     deliverable = keccak(text="deliverable")

@@ -268,6 +268,27 @@ def pass_proposal(suite: Any, receipt: Any, voters: Sequence[Any], payload: byte
     )
 
 
+def resolve_dispute(
+    suite: Any,
+    agreement: bytes,
+    parties: Sequence[Any],
+    record_id: bytes,
+    outcome: int,
+    weight: int,
+) -> Any:
+    """Settle a disputed record through an executed ResolveDispute proposal."""
+    call = (
+        suite["Contributions"]
+        .functions.resolveDispute(agreement, int.from_bytes(record_id, "big"), outcome, weight)
+        ._encode_transaction_data()
+    )
+    payload = bytes.fromhex(call[2:])
+    receipt = suite.transact(
+        suite["Governance"].functions.proposeResolveDispute(agreement, payload), parties[0].address
+    )
+    return pass_proposal(suite, receipt, parties, payload)
+
+
 def amend_shares(
     suite: Any, agreement: bytes, parties: Sequence[Any], shares: Sequence[int]
 ) -> Any:

@@ -33,11 +33,11 @@ from module_helpers import (
     amend_shares,
     open_agreement,
     open_agreement_with_contract,
-    pass_proposal,
     record,
     record_batch,
     record_typed_data,
     register_all,
+    resolve_dispute,
     reverts,
     sign_records,
 )
@@ -413,21 +413,6 @@ def dispute(suite: Any, agreement: bytes, batch: Batch, who: Any, index: int = 0
     )
 
 
-def resolve(
-    suite: Any, agreement: bytes, parties: list[Any], record_id: bytes, outcome: int, weight: int
-) -> Any:
-    call = (
-        suite["Contributions"]
-        .functions.resolveDispute(agreement, int.from_bytes(record_id, "big"), outcome, weight)
-        ._encode_transaction_data()
-    )
-    payload = bytes.fromhex(call[2:])
-    receipt = suite.transact(
-        suite["Governance"].functions.proposeResolveDispute(agreement, payload), parties[0].address
-    )
-    return pass_proposal(suite, receipt, parties, payload)
-
-
 def test_dispute_blocks_confirmation_when_co_party_disputes(
     suite: Any, parties: list[Any], aid: bytes
 ) -> None:
@@ -478,7 +463,7 @@ def test_resolve_dispute_sets_outcome_when_governance_executes(
     contributions = suite["Contributions"]
     batch = record_batch(suite, aid, parties[0], [record(1, weight=8)])
     dispute(suite, aid, batch, parties[1])
-    resolve(suite, aid, parties, batch.root, outcome, weight)
+    resolve_dispute(suite, aid, parties, batch.root, outcome, weight)
     assert state(suite, aid, batch.root)[2] == status
     assert contributions.functions.confirmedWeightOf(aid, parties[0].address).call() == counted
     reverts(

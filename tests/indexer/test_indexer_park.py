@@ -13,9 +13,9 @@ from module_helpers import (
     AI_ASSISTED,
     DAY,
     open_agreement,
-    pass_proposal,
     record,
     record_batch,
+    resolve_dispute,
 )
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -81,14 +81,7 @@ def _workflow(suite: Any) -> dict[str, Any]:
         contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
         parties[2].address,
     )
-    call = contributions.functions.resolveDispute(
-        aid, int.from_bytes(batch.leaves[1], "big"), 2, 15
-    )._encode_transaction_data()
-    payload = bytes.fromhex(call[2:])
-    proposal = suite.transact(
-        suite["Governance"].functions.proposeResolveDispute(aid, payload), parties[0].address
-    )
-    pass_proposal(suite, proposal, parties, payload)
+    resolve_dispute(suite, aid, parties, batch.leaves[1], 2, 15)
     revenue = suite["Revenue"]
     suite.transact(revenue.functions.deposit(aid, "0x" + "00" * 20, 3 * ETH), admin, value=3 * ETH)
     suite.transact(revenue.functions.claim(aid), parties[1].address)
