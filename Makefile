@@ -6,7 +6,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format gas gas-check bench clean help
+.PHONY: setup run test lint format gas gas-check bench fuzz clean help
 
 help:
 	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint   - ruff (lint + format check), mypy and Slither"
 	@echo "make gas    - regenerate bench/gas-snapshot.json;  make gas-check - fail if stale"
 	@echo "make bench  - run the benchmarks (writes bench/RESULTS.md)"
+	@echo "make fuzz   - the deep profile of the invariant state machine (slow)"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
