@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from eth_typing import ChecksumAddress
 from web3 import Web3
@@ -18,13 +16,14 @@ from ledger.chain.factory import default_sender, open_chain
 from ledger.compiler import CompileResult, compile_project
 from ledger.config import LedgerSettings, get_settings
 from ledger.deploy import Deployment, deploy_suite, verify_deployment
+from ledger.lifecycle import Closing
 from ledger.revert import ErrorDecoder
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class ParkRuntime:
+class ParkRuntime(Closing):
     """The chain plus the verified deployment of the park suite on it."""
 
     chain: ChainBackend
@@ -84,14 +83,3 @@ class ParkRuntime:
     def close(self) -> None:
         """Stop what the runtime started (a managed node saves its state)."""
         self.chain.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

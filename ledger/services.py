@@ -15,8 +15,7 @@ import os
 import threading
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -24,8 +23,9 @@ from eth_account.signers.local import LocalAccount
 from ledger import intents
 from ledger.chain import MemoryChain
 from ledger.client import Ledger
-from ledger.errors import ChainUnavailableError, ConfigurationError, LedgerError
+from ledger.errors import ConfigurationError, LedgerError
 from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
+from ledger.lifecycle import Closing, run_until_stopped
 from ledger.relayer import Relayer, RelayerConfig
 from ledger.runtime import ParkRuntime
 from ledger.submissions import Submissions
@@ -53,7 +53,7 @@ def relayer_account(runtime: ParkRuntime) -> LocalAccount:
     )
 
 
-class ParkServices:
+class ParkServices(Closing):
     """The indexer and the relayer of one runtime, driven synchronously or in the background."""
 
     def __init__(
@@ -110,7 +110,17 @@ class ParkServices:
     def start(self) -> None:
         """Repeat `sync()` in a background thread until `close()`."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="park-ledger-services", daemon=True)
+        self._thread = threading.Thread(
+            target=run_until_stopped,
+            kwargs={
+                "step": self._background_round,
+                "stop": self._stop,
+                "backoff": BACKOFF_S,
+                "what": "background round",
+            },
+            name="park-ledger-services",
+            daemon=True,
+        )
         self._thread.start()
 
     def close(self) -> None:
@@ -128,28 +138,7 @@ class ParkServices:
         self.relayer.close()
         self.engine.dispose()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            delay = POLL_S
-            try:
-                self.sync()
-            except ChainUnavailableError as err:
-                log.warning("%s", err)
-                delay = BACKOFF_S
-            except Exception:
-                # NOTE: the round must not kill the thread: every outbox step and index chunk
-                # is one transaction, so the next round resumes from a consistent state.
-                log.exception("background round failed")
-                delay = BACKOFF_S
-            self._stop.wait(delay)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def _background_round(self) -> float:
+        """One background round; the next comes after the poll interval."""
+        self.sync()
+        return POLL_S

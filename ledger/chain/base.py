@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from types import TracebackType
-from typing import Self
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from ledger.config import DEV_HD_PATH, DEV_MNEMONIC
+from ledger.lifecycle import Closing
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -23,7 +22,7 @@ def dev_accounts(count: int, mnemonic: str = DEV_MNEMONIC) -> list[LocalAccount]
     ]
 
 
-class ChainBackend(ABC):
+class ChainBackend(Closing, ABC):
     """A chain the ledger talks to: a `Web3`, funded accounts, and test controls where supported.
 
     Implementations: `MemoryChain` (in-process eth-tester/py-evm), `AnvilChain` (a managed
@@ -63,17 +62,3 @@ class ChainBackend(ABC):
     def timestamp(self) -> int:
         """Timestamp of the latest block."""
         return int(self.w3.eth.get_block("latest")["timestamp"])
-
-    def close(self) -> None:  # noqa: B027 - a no-op default is the right behaviour here
-        """Release the backend's resources (stop a managed node)."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

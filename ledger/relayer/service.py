@@ -10,14 +10,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import requests
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from ledger.errors import ChainUnavailableError, LedgerError, RelayerBusyError, RelayerTimeoutError
+from ledger.errors import ChainUnavailableError, RelayerBusyError, RelayerTimeoutError
+from ledger.lifecycle import Closing, run_until_stopped
 from ledger.relayer.broadcast import Broadcaster
 from ledger.relayer.models import (
     Batcher,
@@ -56,7 +55,7 @@ class StepReport:
         return self.sent.transactions > 0 or settled != ReconcileReport()
 
 
-class Relayer:
+class Relayer(Closing):
     """Relays intents from a durable outbox to the chain with managed nonces and fees.
 
     Journaling (`submit`, `get`, `wait`) works from any number of threads and processes;
@@ -181,7 +180,17 @@ class Relayer:
             return
         self._acquire_sender_lock()
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="park-ledger-relayer", daemon=True)
+        self._thread = threading.Thread(
+            target=run_until_stopped,
+            kwargs={
+                "step": self._step_delay,
+                "stop": self._stop,
+                "backoff": ERROR_BACKOFF_S,
+                "what": "relayer step",
+            },
+            name="park-ledger-relayer",
+            daemon=True,
+        )
         self._thread.start()
 
     @property
@@ -206,35 +215,9 @@ class Relayer:
             if self._owns_outbox:
                 self.outbox.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            delay = self.config.poll_interval
-            try:
-                if self.process_once().busy:
-                    delay = 0.0
-            except ChainUnavailableError as err:
-                log.warning("%s", err)
-                delay = ERROR_BACKOFF_S
-            except LedgerError:
-                log.exception("relayer step failed")
-                delay = ERROR_BACKOFF_S
-            except Exception:
-                # NOTE: the worker must outlive surprises (an odd RPC answer): every write
-                # is transactional, so the next step starts from a consistent outbox.
-                log.exception("relayer step crashed")
-                delay = ERROR_BACKOFF_S
-            self._stop.wait(delay)
+    def _step_delay(self) -> float:
+        """One background step; the next one comes at once while there is work."""
+        return 0.0 if self.process_once().busy else self.config.poll_interval
 
     def _acquire_sender_lock(self) -> None:
         """Hold `<outbox>.lock` so that two processes never hand out the same nonces."""
