@@ -31,20 +31,6 @@ if TYPE_CHECKING:
     from ledger.runtime import ParkRuntime
 
 
-def raw_log(item: Any) -> RawLog:
-    """A web3 log (receipt or `get_logs`) as the catalog's RawLog."""
-    return RawLog(
-        address=str(item["address"]),
-        topics=tuple(bytes(t) for t in item["topics"]),
-        data=bytes(item["data"]),
-        block_number=int(item["blockNumber"]),
-        block_hash=bytes(item["blockHash"]),
-        tx_hash=bytes(item["transactionHash"]),
-        tx_index=int(item["transactionIndex"]),
-        log_index=int(item["logIndex"]),
-    )
-
-
 class Ledger:
     """The park suite as typed Python: `registry`, `agreements`, `contributions`, `revenue`,
     `commitments`, `governance`. Writes take `sender=` and return a TxResult; reverts raise
@@ -119,7 +105,7 @@ class Ledger:
 
     def result(self, receipt: TxReceipt) -> TxResult:
         """A receipt as a TxResult with the suite's events decoded."""
-        decoded = (self.catalog.decode(raw_log(item)) for item in receipt["logs"])
+        decoded = (self.catalog.decode(RawLog.from_web3(item)) for item in receipt["logs"])
         return TxResult(
             tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
             block_number=int(receipt["blockNumber"]),
@@ -147,6 +133,6 @@ class Ledger:
         }
         items = self.w3.eth.get_logs(query)
         for item in items:
-            decoded = self.catalog.decode(raw_log(item))
+            decoded = self.catalog.decode(RawLog.from_web3(item))
             if decoded is not None:
                 yield decoded

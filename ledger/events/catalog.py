@@ -49,6 +49,20 @@ class RawLog:
     log_index: int
     block_timestamp: int | None = None
 
+    @classmethod
+    def from_web3(cls, item: Any) -> RawLog:
+        """A web3 log (from a receipt or `get_logs`) as a RawLog."""
+        return cls(
+            address=str(item["address"]),
+            topics=tuple(bytes(t) for t in item["topics"]),
+            data=bytes(item["data"]),
+            block_number=int(item["blockNumber"]),
+            block_hash=bytes(item["blockHash"]),
+            tx_hash=bytes(item["transactionHash"]),
+            tx_index=int(item["transactionIndex"]),
+            log_index=int(item["logIndex"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class DecodedEvent:

@@ -188,19 +188,7 @@ class Web3LogSource(LogSource):
             if _is_refusal(str(err)):
                 raise TooManyResultsError(str(err)) from err
             raise ChainUnavailableError(f"eth_getLogs failed: {err}") from err
-        return [
-            RawLog(
-                address=str(item["address"]),
-                topics=tuple(bytes(t) for t in item["topics"]),
-                data=bytes(item["data"]),
-                block_number=int(item["blockNumber"]),
-                block_hash=bytes(item["blockHash"]),
-                tx_hash=bytes(item["transactionHash"]),
-                tx_index=int(item["transactionIndex"]),
-                log_index=int(item["logIndex"]),
-            )
-            for item in result
-        ]
+        return [RawLog.from_web3(item) for item in result]
 
     def headers(self, numbers: Iterable[int]) -> dict[int, BlockHeader]:
         """`w3.eth.get_block` per number."""
