@@ -89,14 +89,7 @@ def encode_record(*, contributions: str, signed: SignedRecords) -> Intent:
     NOTE: no batch key: the contract takes one contributor's signed batch per call, so two
     signed batches cannot share a transaction (a contributor batches by signing more records).
     """
-    args = [
-        signed.agreement_id,
-        signed.contributor,
-        [r.as_abi() for r in signed.records],
-        signed.nonce,
-        signed.deadline,
-        signed.signature,
-    ]
+    args = signed.call_args()
     return Intent(
         kind=RECORD_KIND,
         target=v.address(contributions, field="contributions"),

@@ -62,14 +62,7 @@ class ContributionsClient(ContractClient):
 
     def record_by_signature(self, *, signed: SignedRecords, sender: Sender) -> TxResult:
         """Relay a batch its contributor signed (anyone may send)."""
-        fn = self.contract.functions.recordBySignature(
-            signed.agreement_id,
-            signed.contributor,
-            [r.as_abi() for r in signed.records],
-            signed.nonce,
-            signed.deadline,
-            signed.signature,
-        )
+        fn = self.contract.functions.recordBySignature(*signed.call_args())
         return self._send(fn, sender)
 
     def confirm(self, *, agreement_id: bytes | str, proof: RecordProof, sender: Sender) -> TxResult:

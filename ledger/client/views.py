@@ -142,6 +142,18 @@ class SignedRecords:
     deadline: int
     signature: bytes
 
+    def call_args(self) -> list[Any]:
+        """The arguments of `recordBySignature(agreementId, contributor, records, nonce,
+        deadline, signature)`."""
+        return [
+            self.agreement_id,
+            self.contributor,
+            [r.as_abi() for r in self.records],
+            self.nonce,
+            self.deadline,
+            self.signature,
+        ]
+
 
 @dataclass(frozen=True)
 class RevenueAccount:
