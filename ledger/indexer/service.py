@@ -141,6 +141,7 @@ class Indexer:
                 address=Web3.to_checksum_address(address), abi=abi
             )
         self._streamer: LogStreamer | None = None
+        self._schema_ready = False
 
     # -----------------------------------------------------------------------------------
     # Public API
@@ -151,7 +152,7 @@ class Indexer:
     ) -> SyncResult:
         """Index every confirmed block not indexed yet (up to `to_block` if given)."""
         started = time.monotonic()
-        create_schema(self.engine)
+        self._ensure_schema()
         totals = {"events": 0, "chunks": 0, "reorgs": 0, "rolled_back": 0}
         for _ in range(MAX_ATTEMPTS):
             try:
@@ -177,11 +178,12 @@ class Indexer:
     def rebuild(self, *, on_progress: ProgressCallback | None = None) -> SyncResult:
         """Drop every index table and index again from the start block."""
         drop_schema(self.engine)
+        self._schema_ready = False
         return self.sync(on_progress=on_progress)
 
     def status(self) -> IndexStatus:
         """The index's cursor, counts and hash-chain mismatches."""
-        create_schema(self.engine)
+        self._ensure_schema()
         with Session(self.engine) as session:
             state = session.get(SyncState, STATE_ID)
             events = session.scalar(select(func.count()).select_from(Event)) or 0
@@ -211,6 +213,13 @@ class Indexer:
     # -----------------------------------------------------------------------------------
     # Sync
     # -----------------------------------------------------------------------------------
+
+    def _ensure_schema(self) -> None:
+        # NOTE: creating the tables inspects every one of them; once per indexer is enough,
+        # not twice per background round.
+        if not self._schema_ready:
+            create_schema(self.engine)
+            self._schema_ready = True
 
     def _streamer_for(self, on_progress: ProgressCallback | None) -> LogStreamer:
         if self._streamer is None:
