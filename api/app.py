@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,10 +24,16 @@ from api.routes import (
     revenue,
 )
 from api.settings import ApiSettings
-from ledger.auth import SignInService, load_or_create_signing_key
+from ledger.auth import PendingChallenges, SignInService, load_or_create_signing_key
+from ledger.lifecycle import Closing
 from ledger.queries import IndexQueries
 from ledger.runtime import ParkRuntime
 from ledger.services import ParkServices
+
+# NOTE: in the data directory, beside the token key: every worker process of one server
+# redeems the challenges any of them issued.
+SIGNING_KEY_FILE = "api-signing-key.pem"
+SIGNIN_FILE = "signin.sqlite3"
 
 DESCRIPTION = """
 Park Ledger records the multi-party agreements of a creative-industry park's members, their
@@ -44,14 +50,17 @@ def create_app(
     runtime: ParkRuntime,
     settings: ApiSettings | None = None,
     services: ParkServices | None = None,
+    *,
+    closes: Sequence[Closing] = (),
 ) -> FastAPI:
-    """The app serving `runtime`; the caller owns the runtime's and the services' lifetime.
+    """The app serving `runtime`; the caller owns the runtime's and the services' lifetime,
+    except what it hands over in `closes` (closed in order at shutdown).
 
     Without `services` the app opens them on the runtime's data directory, runs them in the
     background while it serves, and closes them at shutdown.
     """
     settings = settings or ApiSettings()
-    signing_key = load_or_create_signing_key(runtime.data_dir / "api-signing-key.pem")
+    signing_key = load_or_create_signing_key(runtime.data_dir / SIGNING_KEY_FILE)
     owned = services is None
     services = services or ParkServices(runtime=runtime)
 
@@ -64,6 +73,8 @@ def create_app(
         finally:
             if owned:
                 services.close()
+            for held in closes:
+                held.close()
 
     app = FastAPI(
         title="Park Ledger API",
@@ -80,6 +91,7 @@ def create_app(
         chain_id=runtime.deployment.chain_id,
         signing_key=signing_key,
         token_ttl_s=settings.token_ttl_s,
+        pending=PendingChallenges(runtime.data_dir / SIGNIN_FILE),
     )
     install_problem_handlers(app)
     app.include_router(health.router)

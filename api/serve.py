@@ -1,18 +1,28 @@
-"""`park-ledger serve`: the API on a running ledger (plugged into the CLI by entry point)."""
+"""`park-ledger serve`: the API on a running ledger (plugged into the CLI by entry point).
+
+With `--workers N` (N > 1) the command's own process runs the chain, the indexer and the
+relayer — the only process that indexes and sends — while uvicorn serves HTTP from N worker
+processes, each opening `worker_app()`: the same node, index and outbox, journal-only.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
-from api.app import create_app
+from api.app import SIGNING_KEY_FILE, create_app
 from api.settings import ApiSettings
+from ledger.auth import load_or_create_signing_key
+from ledger.chain import RpcChain
+from ledger.errors import ConfigurationError
 from ledger.runtime import ParkRuntime
 from ledger.services import ParkServices
 
@@ -32,6 +42,9 @@ def register(commands: Any) -> None:
     serve.add_argument(
         "--db", default=None, help="index database URL (default: SQLite in the data directory)"
     )
+    serve.add_argument(
+        "--workers", type=int, default=None, help="HTTP worker processes (default 1)"
+    )
     serve.set_defaults(handler=run_serve)
 
 
@@ -46,21 +59,27 @@ def run_serve(args: argparse.Namespace) -> int:
             "port": args.port,
             "anvil_port": args.anvil_port,
             "index_url": args.db,
+            "workers": args.workers,
         }.items()
         if value is not None
     }
     settings = ApiSettings(**overrides)
     if "port" in overrides and "public_url" not in overrides:
         settings.public_url = f"http://{settings.host}:{settings.port}"
+    # NOTE: the in-process chain starts from genesis every time, so its index and outbox
+    # must too: they live in a scratch directory removed at exit.
+    ephemeral = settings.chain == "memory" and not settings.rpc
+    if ephemeral and settings.workers > 1:
+        raise ConfigurationError(
+            "the in-process chain lives in one process: serve it with --workers 1, or serve "
+            "several workers on anvil or --rpc"
+        )
     with ExitStack() as stack:
         runtime = stack.enter_context(
             ParkRuntime.start(
                 chain_kind=settings.chain, rpc=settings.rpc, anvil_port=settings.anvil_port
             )
         )
-        # NOTE: the in-process chain starts from genesis every time, so its index and outbox
-        # must too: they live in a scratch directory removed at exit.
-        ephemeral = settings.chain == "memory" and not settings.rpc
         state_dir = (
             Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="park-ledger-")))
             if ephemeral
@@ -70,10 +89,51 @@ def run_serve(args: argparse.Namespace) -> int:
             ParkServices(runtime=runtime, state_dir=state_dir, index_url=settings.index_url)
         )
         services.start()
-        app = create_app(runtime, settings, services)
-        node = getattr(runtime.chain, "url", "in-process chain")
+        node = runtime.chain.url if isinstance(runtime.chain, RpcChain) else "in-process chain"
         print(f"Park Ledger API on {settings.public_url}  (docs: {settings.public_url}/docs)")
         print(f"chain {runtime.deployment.chain_id} at {node}", flush=True)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        if settings.workers == 1:
+            app = create_app(runtime, settings, services)
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        else:
+            # NOTE: the token key is created here, once, not by N workers racing to.
+            load_or_create_signing_key(runtime.data_dir / SIGNING_KEY_FILE)
+            os.environ.update(worker_environment(settings, node=node, services=services))
+            print(f"{settings.workers} worker processes; indexer and relayer in this one")
+            uvicorn.run(
+                f"{__name__}:worker_app",
+                factory=True,
+                workers=settings.workers,
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+            )
     print("stopped: outbox flushed, indexer and relayer stopped, node state saved")
     return 0
+
+
+def worker_environment(
+    settings: ApiSettings, *, node: str, services: ParkServices
+) -> dict[str, str]:
+    """What a worker process reads its settings from: the serving process's node, index and
+    public URL (the sign-in domain), as `PARK_API_*` variables."""
+    return {
+        "PARK_API_RPC": node,
+        "PARK_API_INDEX_URL": services.engine.url.render_as_string(hide_password=False),
+        "PARK_API_PUBLIC_URL": settings.public_url,
+    }
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (uvicorn's factory): journal-only services on the node,
+    index and outbox of the serving process, closed with the app."""
+    settings = ApiSettings()
+    if not settings.rpc:
+        raise ConfigurationError("a worker serves the node its parent runs: PARK_API_RPC is unset")
+    runtime = ParkRuntime.start(rpc=settings.rpc)
+    try:
+        services = ParkServices(runtime=runtime, index_url=settings.index_url, journal_only=True)
+    except BaseException:
+        runtime.close()
+        raise
+    return create_app(runtime, settings, services, closes=(services, runtime))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -104,6 +105,44 @@ def load_or_create_signing_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+class PendingChallenges:
+    """Issued sign-in challenges not redeemed yet, each redeemable once: in memory, or in a
+    SQLite file that every API worker process of one server shares (a challenge issued by
+    one worker is redeemed by whichever worker the token request reaches)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._db = sqlite3.connect(
+            ":memory:" if path is None else path,
+            timeout=30,
+            isolation_level=None,
+            check_same_thread=False,  # one connection, used under the lock
+        )
+        self._lock = threading.Lock()
+        with self._lock:
+            if path is not None:
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS challenges "
+                "(nonce TEXT PRIMARY KEY, account TEXT NOT NULL, expires INTEGER NOT NULL)"
+            )
+
+    def add(self, *, nonce: str, account: str, expires: int, now: int) -> None:
+        """Remember a new challenge (and forget the expired ones)."""
+        with self._lock:
+            self._db.execute("DELETE FROM challenges WHERE expires < ?", (now,))
+            self._db.execute("INSERT INTO challenges VALUES (?, ?, ?)", (nonce, account, expires))
+
+    def take(self, nonce: str) -> tuple[str, int] | None:
+        """The challenge's (account, expiry), removed so that no one redeems it again."""
+        # NOTE: one DELETE ... RETURNING is atomic across processes: two workers racing to
+        # redeem one challenge cannot both get its row.
+        with self._lock:
+            row = self._db.execute(
+                "DELETE FROM challenges WHERE nonce = ? RETURNING account, expires", (nonce,)
+            ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
+
+
 class SignInService:
     """Issues EIP-4361 challenges, verifies the signed message, and mints/verifies tokens."""
 
@@ -116,6 +155,7 @@ class SignInService:
         signing_key: Ed25519PrivateKey,
         token_ttl_s: int = TOKEN_TTL_S,
         challenge_ttl_s: int = CHALLENGE_TTL_S,
+        pending: PendingChallenges | None = None,
     ) -> None:
         self.domain = domain
         self.uri = uri
@@ -124,8 +164,7 @@ class SignInService:
         self._public = signing_key.public_key()
         self.token_ttl_s = token_ttl_s
         self.challenge_ttl_s = challenge_ttl_s
-        self._pending: dict[str, tuple[str, int]] = {}
-        self._lock = threading.Lock()
+        self._pending = pending or PendingChallenges()
 
     def challenge(self, *, address: str) -> Challenge:
         """A fresh single-use sign-in message for `address`."""
@@ -141,9 +180,7 @@ class SignInService:
             f"URI: {self.uri}\nVersion: 1\nChain ID: {self.chain_id}\nNonce: {nonce}\n"
             f"Issued At: {_iso(now)}\nExpiration Time: {_iso(expires)}"
         )
-        with self._lock:
-            self._forget_expired(now)
-            self._pending[nonce] = (account, expires)
+        self._pending.add(nonce=nonce, account=account, expires=expires, now=now)
         return Challenge(address=account, nonce=nonce, message=message, expires_at=expires)
 
     def sign_in(self, *, message: str, signature: str | bytes) -> IssuedToken:
@@ -165,8 +202,7 @@ class SignInService:
             raise AuthenticationError("the signature is malformed") from err
         if signer != address:
             raise AuthenticationError("the message was not signed by the account it names")
-        with self._lock:
-            pending = self._pending.pop(fields["nonce"], None)
+        pending = self._pending.take(fields["nonce"])
         if pending is None or pending[0] != address or pending[1] < now:
             raise AuthenticationError("the sign-in challenge is unknown, used or expired")
         expires = now + self.token_ttl_s
@@ -188,7 +224,3 @@ class SignInService:
         except jwt.PyJWTError as err:
             raise AuthenticationError("the token is invalid") from err
         return Principal(address=to_checksum_address(claims["sub"]), expires_at=int(claims["exp"]))
-
-    def _forget_expired(self, now: int) -> None:
-        for nonce in [n for n, (_, exp) in self._pending.items() if exp < now]:
-            del self._pending[nonce]

@@ -4,8 +4,12 @@ submissions that feed it.
 `ParkServices` owns both for one `ParkRuntime`: the index (SQLite file in the state directory
 by default, or any SQLAlchemy URL) and the relayer (outbox SQLite in the state directory, sending
 from one relayer account). `sync()` drives both once, synchronously (tests, scripts); `start()`
-repeats it in a background thread; `close()` stops the thread after its current round, sends
-what is still queued once more, and closes the outbox.
+repeats it in a background thread; `close()` stops the thread, sends what is still queued once
+more, and closes the outbox.
+
+`ParkServices(..., journal_only=True)` is what an API worker process opens: the same index (read
+only) and outbox (journal only), no indexer and no relayer, so exactly one process — the one
+with the full services — indexes and sends while any number of workers serve requests.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from ledger.chain import MemoryChain
 from ledger.client import Ledger
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
+from ledger.indexer.db import create_schema
 from ledger.lifecycle import Closing, run_until_stopped
-from ledger.relayer import Relayer, RelayerConfig
+from ledger.relayer import Outbox, Relayer, RelayerConfig
 from ledger.runtime import ParkRuntime
 from ledger.submissions import Submissions
 
@@ -54,7 +59,9 @@ def relayer_account(runtime: ParkRuntime) -> LocalAccount:
 
 
 class ParkServices(Closing):
-    """The indexer and the relayer of one runtime, driven synchronously or in the background."""
+    """The indexer and the relayer of one runtime, driven synchronously or in the background
+    (or, `journal_only`, neither: an API worker reads the index and journals intents, and
+    the process holding the full services indexes and sends them)."""
 
     def __init__(
         self,
@@ -65,27 +72,32 @@ class ParkServices(Closing):
         account: LocalAccount | None = None,
         relayer_config: RelayerConfig | None = None,
         confirmations: int = 0,
+        journal_only: bool = False,
     ) -> None:
         self.runtime = runtime
         state_dir = state_dir or runtime.data_dir
         state_dir.mkdir(parents=True, exist_ok=True)
         self.engine = create_index_engine(index_url or f"sqlite:///{state_dir / INDEX_FILE}")
-        self.indexer = Indexer(
-            w3=runtime.w3,
-            engine=self.engine,
-            config=IndexerConfig.for_deployment(
-                runtime.deployment, runtime.artifacts, confirmations=confirmations
-            ),
-            projectors=park_projectors(revenue=runtime.contract("Revenue")),
-        )
-        self.relayer = Relayer(
-            outbox=state_dir / OUTBOX_FILE,
-            w3=runtime.w3,
-            accounts=[account or relayer_account(runtime)],
-            decoder=runtime.decoder,
-            config=relayer_config,
-            batchers=intents.BATCHERS,
-        )
+        self.outbox = Outbox(state_dir / OUTBOX_FILE)
+        self._indexer: Indexer | None = None
+        self._relayer: Relayer | None = None
+        if not journal_only:
+            self._indexer = Indexer(
+                w3=runtime.w3,
+                engine=self.engine,
+                config=IndexerConfig.for_deployment(
+                    runtime.deployment, runtime.artifacts, confirmations=confirmations
+                ),
+                projectors=park_projectors(revenue=runtime.contract("Revenue")),
+            )
+            self._relayer = Relayer(
+                outbox=self.outbox,
+                w3=runtime.w3,
+                accounts=[account or relayer_account(runtime)],
+                decoder=runtime.decoder,
+                config=relayer_config,
+                batchers=intents.BATCHERS,
+            )
         self._round = threading.RLock()
         # NOTE: the in-process chain (eth-tester) is not thread-safe: request handlers that
         # read it (typed data, pre-flight checks, readiness) wait for the background round.
@@ -94,10 +106,24 @@ class ParkServices(Closing):
             self._round if isinstance(runtime.chain, MemoryChain) else nullcontext()
         )
         self.submissions = Submissions(
-            ledger=Ledger.from_runtime(runtime), relayer=self.relayer, guard=self.chain_guard
+            ledger=Ledger.from_runtime(runtime), outbox=self.outbox, guard=self.chain_guard
         )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def indexer(self) -> Indexer:
+        """The event indexer; ConfigurationError for journal-only services."""
+        if self._indexer is None:
+            raise ConfigurationError("journal-only services do not index: another process does")
+        return self._indexer
+
+    @property
+    def relayer(self) -> Relayer:
+        """The relayer sending the outbox; ConfigurationError for journal-only services."""
+        if self._relayer is None:
+            raise ConfigurationError("journal-only services do not relay: another process does")
+        return self._relayer
 
     def sync(self) -> None:
         """Send what is queued, then index up to the head: afterwards reads reflect the chain."""
@@ -109,6 +135,9 @@ class ParkServices(Closing):
 
     def start(self) -> None:
         """Repeat `sync()` in a background thread until `close()`."""
+        # NOTE: the tables exist before the first request (or the first worker process)
+        # reads them, however long the first round takes.
+        create_schema(self.engine)
         self._stop.clear()
         self._thread = threading.Thread(
             target=run_until_stopped,
@@ -129,13 +158,15 @@ class ParkServices(Closing):
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
-        try:
-            self.relayer.process_once()
-        except LedgerError as err:
-            # NOTE: whatever could not be sent stays queued in the durable outbox and goes
-            # out at the next start; nothing is lost by stopping now.
-            log.warning("outbox not flushed at shutdown: %s", err)
-        self.relayer.close()
+        if self._relayer is not None:
+            try:
+                self._relayer.process_once()
+            except LedgerError as err:
+                # NOTE: whatever could not be sent stays queued in the durable outbox and
+                # goes out at the next start; nothing is lost by stopping now.
+                log.warning("outbox not flushed at shutdown: %s", err)
+            self._relayer.close()
+        self.outbox.close()
         self.engine.dispose()
 
     def _background_round(self) -> float:

@@ -19,7 +19,7 @@ from ledger import intents
 from ledger import validation as v
 from ledger.client import Ledger, SignedRecords
 from ledger.errors import IdempotencyConflictError, NotFoundError
-from ledger.relayer import Call, EntryStatus, Intent, OutboxEntry, Relayer
+from ledger.relayer import Call, EntryStatus, Intent, Outbox, OutboxEntry
 from ledger.signing import TypedData
 from ledger.structs import (
     AgreementStatus,
@@ -55,11 +55,13 @@ class Submissions:
         self,
         *,
         ledger: Ledger,
-        relayer: Relayer,
+        outbox: Outbox,
         guard: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.ledger = ledger
-        self.relayer = relayer
+        # NOTE: only the journal: whichever process holds the relayer lock sends what lands
+        # here, so any number of API workers can submit.
+        self.outbox = outbox
         # NOTE: held around every chain read, for chains that cannot serve two threads at once.
         self.guard = guard or nullcontext()
 
@@ -187,7 +189,7 @@ class Submissions:
         found = [
             entry
             for status in (EntryStatus.QUEUED, EntryStatus.SENT, EntryStatus.MINED)
-            for entry in self.relayer.outbox.entries(status=status, limit=MAX_PENDING)
+            for entry in self.outbox.entries(status=status, limit=MAX_PENDING)
             if _concerns(entry, aid, proposals)
         ]
         return sorted(found, key=lambda entry: entry.id)
@@ -206,12 +208,12 @@ class Submissions:
             return known
         with self.guard:
             intent = checked()
-        return self.relayer.submit(intent, idempotency_key=key, content_hash=content_hash)
+        return self.outbox.submit(intent, idempotency_key=key, content_hash=content_hash)
 
     def _known(self, key: str, content_hash: str) -> OutboxEntry | None:
         """The entry already journaled under `key` (a retry), checked before the chain is: a
         retried intent that has since been mined must still answer with its first entry."""
-        entry = self.relayer.outbox.find(key)
+        entry = self.outbox.find(key)
         if entry is not None and entry.content_hash != content_hash:
             raise IdempotencyConflictError(
                 f"Idempotency-Key was already used for a different request (entry {entry.id}); "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -10,11 +12,17 @@ from api.problems import problem_responses
 
 router = APIRouter(tags=["health"])
 
+# NOTE: random, not the pid: tells `serve --workers N`'s processes apart without saying more.
+WORKER = secrets.token_hex(6)
+
 
 class Health(BaseModel):
     """The process answers."""
 
     status: str = Field(examples=["ok"])
+    worker: str = Field(
+        description="which process answered (one of `serve --workers N`)", examples=["9f2c4e0b6a1d"]
+    )
 
 
 class Readiness(BaseModel):
@@ -37,7 +45,7 @@ class Readiness(BaseModel):
 @router.get("/health", summary="Liveness: the API process answers")
 def health() -> Health:
     """Always `ok` while the process serves requests."""
-    return Health(status="ok")
+    return Health(status="ok", worker=WORKER)
 
 
 @router.get(
@@ -57,5 +65,5 @@ def ready(runtime: RuntimeDep, services: ServicesDep, queries: QueriesDep) -> Re
         block=block,
         contracts={name: c.address for name, c in runtime.deployment.contracts.items()},
         indexed_block=queries.last_block(),
-        outbox={s.value: n for s, n in services.relayer.outbox.counts().items()},
+        outbox={s.value: n for s, n in services.outbox.counts().items()},
     )

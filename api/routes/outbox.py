@@ -29,7 +29,7 @@ def get_entry(
     intent's signer (signed in) or an auditor may read it."""
     if viewer.address is None:
         raise AuthenticationError("sign in first: outbox entries are private to their submitter")
-    entry = services.relayer.get(entry_id)
+    entry = services.outbox.get(entry_id)
     if not viewer.auditor and owner_of(entry) != viewer.address:
         raise ForbiddenError(f"outbox entry {entry_id} was not submitted by {viewer.address}")
     return entry_read(entry)

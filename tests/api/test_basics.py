@@ -12,7 +12,9 @@ PROBLEM = "application/problem+json"
 
 
 def test_health_and_ready_report_the_deployment(client: TestClient, app: FastAPI) -> None:
-    assert client.get("/health").json() == {"status": "ok"}
+    health = client.get("/health").json()
+    assert health["status"] == "ok"
+    assert health["worker"] == client.get("/health").json()["worker"]
     ready = client.get("/ready")
     assert ready.status_code == 200
     body = ready.json()

@@ -120,45 +120,61 @@ def poll(
     raise AssertionError(f"never reached: last answer {body}")
 
 
+def propose_agreement(
+    data: Path, anvil_port: int
+) -> tuple[Ledger, LocalAccount, LocalAccount, str]:
+    """Register two parties on the served deployment and propose their agreement; the ledger
+    client, the proposer, the party still to consent, and the agreement id."""
+    ledger = Ledger.connect(
+        deployment=data / "deployments" / "31337.json", rpc=f"http://127.0.0.1:{anvil_port}"
+    )
+    admin, proposer, party = dev_accounts(3)
+    ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
+    for account in (proposer, party):
+        ledger.registry.register(
+            account=account.address,
+            kind=0,
+            profile_hash=keccak(text=account.address),
+            sender=admin,
+        )
+    params = AgreementParams(
+        parties=[proposer.address, party.address],
+        shares_bps=[5000, 5000],
+        terms_hash=keccak(text="exhibition terms"),
+        consent_deadline=ledger.timestamp() + 86_400,
+    )
+    salt = keccak(text="serve-round-trip")
+    ledger.agreements.propose(params=params, salt=salt, sender=proposer)
+    aid = "0x" + ledger.agreements.agreement_id_of(proposer=proposer.address, salt=salt).hex()
+    return ledger, proposer, party, aid
+
+
+def signed_consent(
+    http: httpx.Client, ledger: Ledger, party: LocalAccount, aid: str
+) -> dict[str, Any]:
+    """The party's consent body, signed over the typed data the server hands out."""
+    deadline = ledger.timestamp() + 3600
+    typed = http.get(
+        f"/agreements/{aid}/consents/typed-data",
+        params={"signer": party.address, "deadline": deadline},
+    ).json()
+    return {
+        "signer": party.address,
+        "nonce": typed["message"]["nonce"],
+        "deadline": deadline,
+        "signature": "0x" + signing.sign(typed, party).hex(),
+    }
+
+
 def test_signed_consent_is_mined_and_indexed_when_served_on_anvil(tmp_path: Path) -> None:
     port, anvil_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     server = start_server(tmp_path, port, anvil_port)
     try:
         wait_ready(url, server)
-        ledger = Ledger.connect(
-            deployment=tmp_path / "deployments" / "31337.json", rpc=f"http://127.0.0.1:{anvil_port}"
-        )
-        admin, proposer, party = dev_accounts(3)
-        ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
-        for account in (proposer, party):
-            ledger.registry.register(
-                account=account.address,
-                kind=0,
-                profile_hash=keccak(text=account.address),
-                sender=admin,
-            )
-        params = AgreementParams(
-            parties=[proposer.address, party.address],
-            shares_bps=[5000, 5000],
-            terms_hash=keccak(text="exhibition terms"),
-            consent_deadline=ledger.timestamp() + 86_400,
-        )
-        salt = keccak(text="serve-round-trip")
-        ledger.agreements.propose(params=params, salt=salt, sender=proposer)
-        aid = "0x" + ledger.agreements.agreement_id_of(proposer=proposer.address, salt=salt).hex()
-
-        deadline = ledger.timestamp() + 3600
-        typed = httpx.get(
-            f"{url}/agreements/{aid}/consents/typed-data",
-            params={"signer": party.address, "deadline": deadline},
-        ).json()
-        body = {
-            "signer": party.address,
-            "nonce": typed["message"]["nonce"],
-            "deadline": deadline,
-            "signature": "0x" + signing.sign(typed, party).hex(),
-        }
+        ledger, proposer, party, aid = propose_agreement(tmp_path, anvil_port)
+        with httpx.Client(base_url=url) as http:
+            body = signed_consent(http, ledger, party, aid)
         accepted = httpx.post(
             f"{url}/agreements/{aid}/consents", json=body, headers={"Idempotency-Key": "c-1"}
         )
@@ -178,6 +194,102 @@ def test_signed_consent_is_mined_and_indexed_when_served_on_anvil(tmp_path: Path
     finally:
         output = stop(server)
     assert server.returncode == 0, output
+
+
+def pinned_clients(url: str, workers: int) -> list[httpx.Client]:
+    """One keep-alive client per worker process (told apart by `/health`'s `worker`): open
+    connections until each worker has answered one."""
+    pinned: dict[str, httpx.Client] = {}
+    for _ in range(500):
+        http = httpx.Client(base_url=url)
+        worker = http.get("/health").json()["worker"]
+        if worker in pinned:
+            http.close()
+        else:
+            pinned[worker] = http
+        if len(pinned) == workers:
+            return list(pinned.values())
+    raise AssertionError(f"only {len(pinned)} of {workers} workers ever answered")
+
+
+def children_of(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def test_workers_share_sign_in_outbox_and_index_when_served_by_several_processes(
+    tmp_path: Path,
+) -> None:
+    port, anvil_port = free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(tmp_path, port, anvil_port, "--workers", "2")
+    try:
+        wait_ready(url, server)
+        ledger, proposer, party, aid = propose_agreement(tmp_path, anvil_port)
+        first, second = pinned_clients(url, 2)
+        body = signed_consent(first, ledger, party, aid)
+        challenge = first.post("/auth/challenge", json={"address": party.address}).json()
+        signed = Account.sign_message(encode_defunct(text=challenge["message"]), party.key)
+        token = second.post(
+            "/auth/token",
+            json={"message": challenge["message"], "signature": "0x" + signed.signature.hex()},
+        )
+        assert token.status_code == 200, token.text
+        auth = {"Authorization": f"Bearer {token.json()['token']}"}
+
+        accepted = first.post(
+            f"/agreements/{aid}/consents", json=body, headers={"Idempotency-Key": "c-1"}
+        )
+        assert accepted.status_code == 202, accepted.text
+        retried = second.post(
+            f"/agreements/{aid}/consents", json=body, headers={"Idempotency-Key": "c-1"}
+        )
+        assert retried.status_code == 202
+        assert retried.json()["id"] == accepted.json()["id"]
+        reused = second.post(
+            f"/agreements/{aid}/consents",
+            json={**body, "deadline": body["deadline"] + 1},
+            headers={"Idempotency-Key": "c-1"},
+        )
+        assert reused.status_code == 409
+        location = accepted.headers["location"]
+        assert second.get(location, headers=auth).json()["id"] == accepted.json()["id"]
+        entry = poll(
+            lambda: second.get(location, headers=auth).json(),
+            lambda e: e["status"] in {"confirmed", "failed"},
+        )
+        assert entry["status"] == "confirmed", entry
+        agreement = poll(
+            lambda: second.get(f"/agreements/{aid}").json(),
+            lambda a: a.get("status") == "Active",
+        )
+        assert {c["party"] for c in agreement["consents"]} == {proposer.address, party.address}
+        workers = {http.get("/health").json()["worker"] for http in (first, second)}
+        assert len(workers) == 2
+        assert first.get("/ready").json()["outbox"] == {"confirmed": 1}
+        assert ledger.w3.eth.get_transaction_count(entry["sender"]) == 1
+        for http in (first, second):
+            http.close()
+        processes = children_of(server.pid)
+        assert len(processes) >= 3  # anvil and the two workers
+    finally:
+        output = stop(server)
+    assert server.returncode == 0, output
+    assert "stopped: outbox flushed" in output
+    assert (tmp_path / "data" / "anvil-state.json").is_file()
+    orphans = poll(
+        lambda: {"alive": sorted(p for p in processes if Path(f"/proc/{p}").exists())},
+        lambda alive: not alive["alive"],
+    )
+    assert orphans == {"alive": []}
 
 
 def test_serve_keeps_no_state_when_the_chain_is_in_process(tmp_path: Path) -> None:
