@@ -116,3 +116,8 @@ ProposalDetailRead = read_model(
     "A proposal with its votes.",
     votes=(list[VoteRead], ...),  # type: ignore[valid-type]
 )
+
+EventRead = read_model(
+    models.Event, "EventRead", "One decoded event of the suite, with its arguments."
+)
+EventPage = page_model(EventRead, "EventPage")

@@ -139,6 +139,8 @@ class IndexQueries:
             "created": (Proposal.created_block, Proposal.agreement_id, Proposal.proposal_id),
             "vote_end": (Proposal.vote_end, Proposal.agreement_id, Proposal.proposal_id),
         },
+        # NOTE: an index holds one chain (sync_state), so (block, log index) is the event's key.
+        "events": {"block": (Event.block_number, Event.log_index)},
     }
 
     def __init__(self, engine: Engine) -> None:
@@ -432,6 +434,26 @@ class IndexQueries:
                 .order_by(Vote.block_number, Vote.voter),
             )
         return detail
+
+    # -- activity ---------------------------------------------------------------------------
+
+    def events(
+        self,
+        *,
+        agreement_id: str | None = None,
+        contract: str | None = None,
+        name: str | None = None,
+        sort: str = "block",
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page:
+        """The decoded event log, optionally one agreement's, one contract's or one event's."""
+        statement = select(Event).where(
+            *_equal(Event.agreement_id, None if agreement_id is None else _id(agreement_id)),
+            *_equal(Event.contract, contract),
+            *_equal(Event.name, name),
+        )
+        return self._page(statement, "events", sort, cursor, limit)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -1,0 +1,70 @@
+"""The decoded event log: what happened in the park, newest first on request."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import PageDep, QueriesDep
+from api.etag import etag_response
+from api.problems import problem_responses
+from api.routes.params import AgreementFilter, NameFilter, sort_query
+from api.schemas import EventPage
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+ContractFilter = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        pattern=r"^[A-Za-z]+$",
+        description="only this contract's events",
+        examples=["Contributions"],
+    ),
+]
+
+
+def exact(value: Any) -> Any:
+    """Integers of decoded arguments as decimal strings, like every uint256 the API returns."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return [exact(item) for item in value]
+    if isinstance(value, dict):
+        return {key: exact(item) for key, item in value.items()}
+    return value
+
+
+@router.get(
+    "",
+    summary="List indexed events (the park's activity)",
+    response_model=EventPage,
+    responses=problem_responses(422, 429),
+)
+def list_events(
+    *,
+    request: Request,
+    queries: QueriesDep,
+    page: PageDep,
+    agreement_id: AgreementFilter = None,
+    contract: ContractFilter = None,
+    name: NameFilter = None,
+    sort: Annotated[str, sort_query("block")] = "block",
+) -> Response:
+    """Every event the indexer decoded, in chain order (`sort=-block` for the newest first),
+    filterable by agreement, contract and event name; public, as on chain. Integer arguments
+    are decimal strings."""
+    result = queries.events(
+        agreement_id=agreement_id,
+        contract=contract,
+        name=name,
+        sort=sort,
+        cursor=page.cursor,
+        limit=page.limit,
+    )
+    for item in result.items:
+        item["args"] = exact(item["args"])
+    return etag_response(request, EventPage, result)
