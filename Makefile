@@ -6,7 +6,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format gas gas-check bench fuzz clean help
+.PHONY: setup browser run test lint format gas gas-check bench fuzz clean help
 
 help:
 	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
@@ -31,10 +31,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Debian's Chromium for the dashboard's end-to-end tests (tests/e2e); a no-op once installed.
+browser:
+	@scripts/install_browser.sh
+
 run: setup
 	$(BIN)/park-ledger serve
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.dashboard import routes as dashboard
 from api.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -16,6 +17,7 @@ from api.routes import (
     commitments,
     contracts,
     contributions,
+    events,
     evidence,
     health,
     outbox,
@@ -107,8 +109,10 @@ def create_app(
         audit,
         evidence,
         contracts,
+        events,
     ):
         app.include_router(resource.router)
+    dashboard.mount(app)
     # NOTE: added last = outermost: the request id wraps everything, then limits apply.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

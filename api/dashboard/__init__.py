@@ -1,0 +1,1 @@
+"""The web dashboard: static pages that read the public API (docs/dashboard.md)."""
