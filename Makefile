@@ -6,7 +6,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup browser run test lint format gas gas-check bench fuzz clean help
+.PHONY: setup browser run test lint format gas gas-check bench fuzz clean help wrk
 
 help:
 	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
@@ -35,10 +35,14 @@ $(NODE_STAMP): package.json package-lock.json
 browser:
 	@scripts/install_browser.sh
 
+# Debian's wrk, the load generator of the reads benchmark (bench/reads.py); a no-op once installed.
+wrk:
+	@scripts/apt_install.sh /usr/bin/wrk "The reads benchmark" wrk
+
 run: setup
 	$(BIN)/park-ledger serve
 
-test: setup browser
+test: setup browser wrk
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -60,7 +64,7 @@ gas-check: setup
 fuzz: setup
 	PARK_LEDGER_FUZZ=deep $(BIN)/python -m pytest tests/security/test_invariants.py -q
 
-bench: setup gas
+bench: setup gas wrk
 	$(BIN)/python -m bench.run
 
 clean:

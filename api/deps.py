@@ -1,4 +1,9 @@
-"""Dependencies shared by the routers, as `Annotated` aliases."""
+"""Dependencies shared by the routers, as `Annotated` aliases.
+
+NOTE: the ones that only read the request are `async def`: FastAPI runs a plain `def`
+dependency in the thread pool, and those hops (one per dependency per request) cost more than
+the list query itself. Only `get_viewer`, which queries the index, stays a `def`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.routes.params import MAX_SAFE_INTEGER
 from ledger.auth import AuthenticationError, Principal, SignInService
 from ledger.queries import MAX_LIMIT, IndexQueries, TimeRange
 from ledger.runtime import ParkRuntime
@@ -16,19 +22,19 @@ from ledger.services import ParkServices
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token")
 
 
-def get_runtime(request: Request) -> ParkRuntime:
+async def get_runtime(request: Request) -> ParkRuntime:
     """The running ledger the app was started with."""
     runtime: ParkRuntime = request.app.state.runtime
     return runtime
 
 
-def get_signin(request: Request) -> SignInService:
+async def get_signin(request: Request) -> SignInService:
     """The sign-in service (challenges and tokens)."""
     signin: SignInService = request.app.state.signin
     return signin
 
 
-def optional_principal(
+async def optional_principal(
     signin: Annotated[SignInService, Depends(get_signin)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
@@ -38,7 +44,7 @@ def optional_principal(
     return signin.verify_token(credentials.credentials)
 
 
-def require_principal(
+async def require_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     """The signed-in caller; 401 for anonymous callers."""
@@ -53,13 +59,13 @@ OptionalPrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
 
 
-def get_services(request: Request) -> ParkServices:
+async def get_services(request: Request) -> ParkServices:
     """The runtime's indexer and relayer."""
     services: ParkServices = request.app.state.services
     return services
 
 
-def get_queries(request: Request) -> IndexQueries:
+async def get_queries(request: Request) -> IndexQueries:
     """The read side over the index."""
     queries: IndexQueries = request.app.state.queries
     return queries
@@ -100,7 +106,7 @@ class PageParams:
     limit: int
 
 
-def page_params(
+async def page_params(
     cursor: Annotated[
         str | None, Query(max_length=512, description="`next_cursor` of the previous page")
     ] = None,
@@ -110,9 +116,13 @@ def page_params(
     return PageParams(cursor=cursor, limit=limit)
 
 
-def time_range(
-    since: Annotated[int | None, Query(ge=0, description="unix seconds, inclusive")] = None,
-    until: Annotated[int | None, Query(ge=0, description="unix seconds, inclusive")] = None,
+async def time_range(
+    since: Annotated[
+        int | None, Query(ge=0, le=MAX_SAFE_INTEGER, description="unix seconds, inclusive")
+    ] = None,
+    until: Annotated[
+        int | None, Query(ge=0, le=MAX_SAFE_INTEGER, description="unix seconds, inclusive")
+    ] = None,
 ) -> TimeRange:
     """The `since`/`until` query parameters of lists filterable by time."""
     return TimeRange(since=since, until=until)

@@ -52,8 +52,9 @@ def ready(http: httpx.Client, url: str = "") -> dict[str, Any]:
 
 
 @contextmanager
-def served(data: Path) -> Iterator[Served]:
-    """Serve on free loopback ports with state under `data`; stop it (Ctrl-C) on exit."""
+def served(data: Path, *, workers: int = 1) -> Iterator[Served]:
+    """Serve with `workers` HTTP processes on free loopback ports with state under `data`;
+    stop it (Ctrl-C) on exit."""
     port, anvil_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -62,6 +63,7 @@ def served(data: Path) -> Iterator[Served]:
         "PARK_LEDGER_DEPLOYMENTS_DIR": str(data / "deployments"),
     }
     command = [sys.executable, "-m", "ledger.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     process = subprocess.Popen(
         [*command, "--anvil-port", str(anvil_port)],
         env=env,
