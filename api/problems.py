@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -115,6 +116,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        literal, _ = _routes_at(request)
+        if literal and not any(request.method in (route.methods or ()) for route in literal):
+            # NOTE: `GET /contributions/typed-data` fits `GET /contributions/{record_id}` but
+            # names the typed-data resource, which has no GET: a 405, not a bad record id.
+            return problem_response(
+                request,
+                status=405,
+                slug="method-not-allowed",
+                title="Method Not Allowed",
+                detail="Method Not Allowed",
+                headers={"Allow": allowed_methods(request)},
+            )
         errors = [
             {"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
             for e in exc.errors()
@@ -132,13 +145,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
         return problem_response(
             request,
             status=exc.status_code,
             slug=slug,
             title=str(exc.detail) if exc.status_code != 404 else "Not Found",
             detail=str(exc.detail),
-            headers=dict(exc.headers or {}) or None,
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
@@ -151,6 +167,29 @@ def install_problem_handlers(app: FastAPI) -> None:
             title="Internal error",
             detail="the server failed to handle this request; it has been logged",
         )
+
+
+def _routes_at(request: Request) -> tuple[list[RouteContext], list[RouteContext]]:
+    """The routes whose path matches the request's: literal ones, then templated ones."""
+    path = request.scope["path"]
+    matching = [
+        route
+        for route in iter_route_contexts(request.app.routes)
+        if route.methods and route.path_regex.match(path)
+    ]
+    literal = [route for route in matching if not route.param_convertors]
+    return literal, [route for route in matching if route.param_convertors]
+
+
+def allowed_methods(request: Request) -> str:
+    """The `Allow` header of a 405: every method served at the request's path.
+
+    NOTE: Starlette names only the first route whose path matches, but `/contributions` is
+    served by two routes (GET and POST); and `/contributions/typed-data` also fits the template
+    `/contributions/{record_id}`, so a literal route wins over templated ones.
+    """
+    literal, templated = _routes_at(request)
+    return ", ".join(sorted({m for route in literal or templated for m in route.methods or ()}))
 
 
 def _jsonable(value: Any) -> Any:

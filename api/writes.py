@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Header, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.routes.params import MAX_SAFE_INTEGER, JsonInt
 from ledger.relayer import Call, OutboxEntry
 from ledger.submissions import owner_of
 
@@ -87,8 +88,12 @@ class SignedBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nonce: int = Field(ge=0, lt=2**256, description="the signer's nonce in the agreement")
-    deadline: int = Field(ge=0, lt=2**256, description="unix time the signature expires")
+    nonce: JsonInt = Field(
+        ge=0, le=MAX_SAFE_INTEGER, description="the signer's nonce in the agreement"
+    )
+    deadline: JsonInt = Field(
+        ge=0, le=MAX_SAFE_INTEGER, description="unix time the signature expires"
+    )
     signature: str = Field(
         pattern=SIGNATURE_PATTERN,
         description="eth_signTypedData_v4 signature (65 bytes; ERC-1271 wallets may differ)",

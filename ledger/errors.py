@@ -180,7 +180,7 @@ class IndexMismatchError(IndexerError):
 
 
 class AuditError(LedgerError):
-    """The audit cannot run as asked (no such agreement, unreadable chain or manifest)."""
+    """The audit cannot run as asked (unreadable chain or manifest, nothing to attest)."""
 
     status_code = 422
     type = "audit-error"

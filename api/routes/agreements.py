@@ -12,7 +12,9 @@ from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import (
     ADDRESS_PATTERN,
+    ADDRESS_SCHEMA,
     EXAMPLE_ADDRESS,
+    MAX_SAFE_INTEGER,
     AddressFilter,
     AgreementIdPath,
     NameFilter,
@@ -107,7 +109,9 @@ class ConsentCreate(SignedBody):
             ]
         },
     )
-    signer: str = Field(pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS])
+    signer: str = Field(
+        pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS], json_schema_extra=ADDRESS_SCHEMA
+    )
 
 
 @router.get(
@@ -119,8 +123,8 @@ class ConsentCreate(SignedBody):
 def consent_typed_data(
     services: ServicesDep,
     agreement_id: AgreementIdPath,
-    signer: Annotated[str, Query(pattern=ADDRESS_PATTERN)],
-    deadline: Annotated[int, Query(ge=0, lt=2**64, description="unix time")],
+    signer: Annotated[str, Query(pattern=ADDRESS_PATTERN, json_schema_extra=ADDRESS_SCHEMA)],
+    deadline: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER, description="unix time")],
 ) -> Any:
     """Current version, parameters hash and the signer's nonce, read from the chain."""
     return services.submissions.consent_typed_data(

@@ -39,7 +39,7 @@ class AuditRead(BaseModel):
     "",
     summary="Audit an agreement (or all) from the chain alone",
     response_model=AuditRead,
-    responses=problem_responses(401, 403, 413, 422, 429, 503),
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
 )
 def create_audit(body: AuditCreate, runtime: RuntimeDep, viewer: ViewerDep) -> Any:
     """Re-reads every event from the node (not from the index) and runs every check; only for

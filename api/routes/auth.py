@@ -7,10 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, SignInDep
 from api.problems import problem_responses
+from api.routes.params import ADDRESS_PATTERN, ADDRESS_SCHEMA, EXAMPLE_ADDRESS
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-EXAMPLE_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
 
 class ChallengeCreate(BaseModel):
@@ -19,7 +18,9 @@ class ChallengeCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"address": EXAMPLE_ADDRESS}]}
     )
-    address: str = Field(pattern=r"^0x[0-9a-fA-F]{40}$", examples=[EXAMPLE_ADDRESS])
+    address: str = Field(
+        pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS], json_schema_extra=ADDRESS_SCHEMA
+    )
 
 
 class ChallengeRead(BaseModel):
@@ -71,7 +72,7 @@ class WhoAmI(BaseModel):
 @router.post(
     "/challenge",
     summary="Get a Sign-In with Ethereum (EIP-4361) message to sign",
-    responses=problem_responses(401, 422, 429),
+    responses=problem_responses(400, 401, 413, 422, 429),
 )
 def create_challenge(body: ChallengeCreate, signin: SignInDep) -> ChallengeRead:
     """A fresh, single-use message naming `address`; valid for a few minutes."""
@@ -87,7 +88,7 @@ def create_challenge(body: ChallengeCreate, signin: SignInDep) -> ChallengeRead:
 @router.post(
     "/token",
     summary="Exchange a signed challenge for a bearer token",
-    responses=problem_responses(401, 422, 429),
+    responses=problem_responses(400, 401, 413, 422, 429),
 )
 def create_token(body: TokenCreate, signin: SignInDep) -> TokenRead:
     """Verifies the signature against the address in the message and issues a token."""

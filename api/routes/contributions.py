@@ -12,12 +12,15 @@ from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import (
     ADDRESS_PATTERN,
+    ADDRESS_SCHEMA,
     EXAMPLE_ADDRESS,
     EXAMPLE_AGREEMENT,
     HASH_PATTERN,
+    MAX_SAFE_INTEGER,
     AddressFilter,
     AgreementFilter,
     HashPath,
+    JsonInt,
     NameFilter,
     sort_query,
 )
@@ -116,7 +119,7 @@ class RecordItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_RECORD]})
     kind: KindName
-    weight: int = Field(ge=1, le=MAX_WEIGHT)
+    weight: JsonInt = Field(ge=1, le=MAX_WEIGHT)
     evidence_hash: str = Field(
         pattern=HASH_PATTERN, description="salted commitment of the evidence document"
     )
@@ -125,6 +128,7 @@ class RecordItem(BaseModel):
         default=ZERO_ADDRESS,
         pattern=ADDRESS_PATTERN,
         description="the party answerable for AI output (required exactly when AI took part)",
+        json_schema_extra=ADDRESS_SCHEMA,
     )
 
     def contribution(self) -> Contribution:
@@ -143,9 +147,9 @@ class RecordsTypedDataCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_DRAFT]})
     agreement_id: str = Field(pattern=HASH_PATTERN)
-    contributor: str = Field(pattern=ADDRESS_PATTERN)
+    contributor: str = Field(pattern=ADDRESS_PATTERN, json_schema_extra=ADDRESS_SCHEMA)
     records: list[RecordItem] = Field(min_length=1, max_length=MAX_BATCH)
-    deadline: int = Field(ge=0, lt=2**64)
+    deadline: JsonInt = Field(ge=0, le=MAX_SAFE_INTEGER)
 
 
 class ContributionCreate(SignedBody, RecordsTypedDataCreate):
@@ -169,7 +173,7 @@ class ContributionCreate(SignedBody, RecordsTypedDataCreate):
     "/typed-data",
     summary="The RecordContributions typed data a contributor signs",
     response_model=TypedDataRead,
-    responses=problem_responses(413, 422, 429, 503),
+    responses=problem_responses(400, 413, 422, 429, 503),
 )
 def records_typed_data(body: RecordsTypedDataCreate, services: ServicesDep) -> Any:
     """A POST only because the records are a body: nothing is stored. The nonce is read from

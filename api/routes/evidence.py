@@ -8,7 +8,6 @@ chain itself.
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
@@ -123,7 +122,7 @@ def get_evidence(
     status_code=201,
     summary="Upload a document the client sealed",
     response_model=EvidenceRead,
-    responses=problem_responses(401, 403, 409, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 409, 413, 422, 429),
 )
 def create_evidence(
     body: EvidenceCreate, runtime: RuntimeDep, principal: PrincipalDep, response: Response
@@ -132,7 +131,7 @@ def create_evidence(
     caller and the ciphertext matches its digest; 409 if the document exists."""
     try:
         ciphertext = base64.b64decode(body.ciphertext, validate=True)
-    except binascii.Error as err:
+    except ValueError as err:  # binascii.Error, or a non-ASCII character
         raise ValidationError("ciphertext: not base64") from err
     stored = store_sealed(
         store=_store(runtime),

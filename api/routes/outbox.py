@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from api.deps import ServicesDep, ViewerDep
 from api.problems import problem_responses
+from api.routes.params import MAX_SAFE_INTEGER
 from api.writes import OutboxEntryRead, entry_read
 from ledger.auth import AuthenticationError
 from ledger.errors import ForbiddenError
@@ -23,7 +24,9 @@ router = APIRouter(prefix="/outbox", tags=["outbox"])
     responses=problem_responses(401, 403, 404, 422, 429),
 )
 def get_entry(
-    entry_id: Annotated[int, Path(ge=1, lt=2**63)], services: ServicesDep, viewer: ViewerDep
+    entry_id: Annotated[int, Path(ge=1, le=MAX_SAFE_INTEGER)],
+    services: ServicesDep,
+    viewer: ViewerDep,
 ) -> OutboxEntryRead:
     """queued → sent → mined → confirmed, or failed with the decoded contract error. Only the
     intent's signer (signed in) or an auditor may read it."""

@@ -12,7 +12,9 @@ from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import (
     ADDRESS_PATTERN,
+    ADDRESS_SCHEMA,
     EXAMPLE_ADDRESS,
+    MAX_SAFE_INTEGER,
     AgreementFilter,
     NameFilter,
     sort_query,
@@ -30,7 +32,7 @@ from api.writes import (
 from ledger.structs import VoteSignature, VoteSupport
 from ledger.submissions import request_hash
 
-ProposalIdPath = Annotated[int, Path(ge=0, lt=2**63, description="proposal id")]
+ProposalIdPath = Annotated[int, Path(ge=0, le=MAX_SAFE_INTEGER, description="proposal id")]
 SUPPORT_PATTERN = r"^(Against|For|Abstain)$"
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
@@ -92,7 +94,9 @@ class VoteCreate(SignedBody):
             ]
         },
     )
-    voter: str = Field(pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS])
+    voter: str = Field(
+        pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS], json_schema_extra=ADDRESS_SCHEMA
+    )
     support: str = Field(pattern=SUPPORT_PATTERN, examples=["For"])
 
 
@@ -105,9 +109,9 @@ class VoteCreate(SignedBody):
 def vote_typed_data(
     services: ServicesDep,
     proposal_id: ProposalIdPath,
-    voter: Annotated[str, Query(pattern=ADDRESS_PATTERN)],
+    voter: Annotated[str, Query(pattern=ADDRESS_PATTERN, json_schema_extra=ADDRESS_SCHEMA)],
     support: Annotated[str, Query(pattern=SUPPORT_PATTERN)],
-    deadline: Annotated[int, Query(ge=0, lt=2**64, description="unix time")],
+    deadline: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER, description="unix time")],
 ) -> Any:
     """The proposal's agreement and the voter's current nonce, read from the chain."""
     return services.submissions.vote_typed_data(

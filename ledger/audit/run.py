@@ -21,7 +21,7 @@ from ledger.audit.collect import Abi, History, collect
 from ledger.audit.model import build_model
 from ledger.audit.report import AuditReport, CheckResult, Finding
 from ledger.deploy import Deployment
-from ledger.errors import AuditError
+from ledger.errors import NotFoundError
 from ledger.events.stream import ProgressCallback
 from ledger.evidence import EvidenceCheck
 
@@ -49,7 +49,7 @@ def audit_history(
     if agreement is not None:
         agreement = agreement.lower()
         if agreement not in models or not models[agreement].versions:
-            raise AuditError(f"agreement {agreement} has no history on this chain.")
+            raise NotFoundError(f"agreement {agreement} has no history on this chain.")
         agreements = [agreement]
     w3 = history.w3
     checks: list[CheckResult] = [
