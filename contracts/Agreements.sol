@@ -79,10 +79,6 @@ contract Agreements is IAgreements, EIP712 {
         "Consent(bytes32 agreementId,uint32 version,bytes32 paramsHash,uint256 nonce,uint256 deadline)"
     );
 
-    /// @dev keccak256(abi.encode(party, version, 0, 0, "")) is computed per call; this is the
-    /// empty signature of a direct consent.
-    bytes private constant NO_SIGNATURE = "";
-
     /// @inheritdoc IAgreements
     address public immutable REGISTRY;
     /// @inheritdoc IAgreements
@@ -161,8 +157,7 @@ contract Agreements is IAgreements, EIP712 {
         _requireActiveParticipant(msg.sender);
 
         slots[msg.sender] = word.withConsent(current);
-        _append(a, ConsentGiven.selector, keccak256(abi.encode(msg.sender, current, 0, 0, NO_SIGNATURE)));
-        emit ConsentGiven(agreementId, msg.sender, current, 0, 0, NO_SIGNATURE);
+        a.head = _consentGiven(agreementId, a.head, msg.sender, current, 0, 0, msg.data[0:0]);
         _countConsents(agreementId, a, 1);
     }
 
@@ -437,30 +432,60 @@ contract Agreements is IAgreements, EIP712 {
         for (uint256 i; i < n; ++i) {
             _requireActiveParticipant(parties[i]);
         }
-        bytes32 paramsHash = keccak256(abi.encode(params));
+        (bytes32 paramsHash, bytes memory proposedData) = _encodeProposal(params);
+        bytes32 head = HashChain.advance(0, AgreementProposed.selector, keccak256(abi.encode(msg.sender, paramsHash)));
+        _emitProposed(agreementId, proposedData);
+        head = _consentGiven(agreementId, head, msg.sender, 1, 0, 0, msg.data[0:0]);
 
-        a.token = params.token;
-        a.fundShareBps = params.fundShareBps;
-        a.consentThresholdBps = params.consentThresholdBps;
-        a.quorumBps = params.quorumBps;
-        a.confirmationsRequired = params.confirmationsRequired;
-        a.revenueMode = params.revenueMode;
-        a.votingMode = params.votingMode;
-        // Bounded by MAX_VOTING_PERIOD (180 days < 2**24 s) in _checkRules.
-        a.votingPeriod = uint24(params.votingPeriod);
-        a.status = AgreementStatus.Proposed;
-        // 2..64 parties (checked in _checkRules).
-        a.partyCount = uint8(n);
-        a.consentCount = 1;
-        a.version = 1;
-        a.consentDeadline = params.consentDeadline;
-        a.partyList = PartyList.write(parties, shares);
-        a.termsHash = params.termsHash;
-        a.paramsHash = paramsHash;
-        _append(a, AgreementProposed.selector, keccak256(abi.encode(msg.sender, paramsHash)));
-        emit AgreementProposed(agreementId, msg.sender, paramsHash, params);
-        _append(a, ConsentGiven.selector, keccak256(abi.encode(msg.sender, uint32(1), 0, 0, NO_SIGNATURE)));
-        emit ConsentGiven(agreementId, msg.sender, 1, 0, 0, NO_SIGNATURE);
+        // One struct write: each packed slot is stored once instead of once per member.
+        _agreements[agreementId] = Agreement({
+            token: params.token,
+            fundShareBps: params.fundShareBps,
+            consentThresholdBps: params.consentThresholdBps,
+            quorumBps: params.quorumBps,
+            confirmationsRequired: params.confirmationsRequired,
+            revenueMode: params.revenueMode,
+            votingMode: params.votingMode,
+            // Bounded by MAX_VOTING_PERIOD (180 days < 2**24 s) in _checkRules.
+            votingPeriod: uint24(params.votingPeriod),
+            status: AgreementStatus.Proposed,
+            // 2..64 parties (checked in _checkRules).
+            partyCount: uint8(n),
+            consentCount: 1,
+            version: 1,
+            consentDeadline: params.consentDeadline,
+            partyList: PartyList.write(parties, shares),
+            termsHash: params.termsHash,
+            paramsHash: paramsHash,
+            head: head
+        });
+    }
+
+    /// @dev `abi.encode(paramsHash, params)` — the data of `AgreementProposed` — and
+    /// `paramsHash = keccak256(abi.encode(params))`, from one encoding: both hold the same tuple
+    /// encoding after one head word (its offset, 0x20 in `abi.encode(params)`, 0x40 in the event).
+    function _encodeProposal(AgreementParams calldata params)
+        private
+        pure
+        returns (bytes32 paramsHash, bytes memory data)
+    {
+        data = abi.encode(bytes32(0), params);
+        assembly ("memory-safe") {
+            let offsetWord := add(data, 0x40)
+            mstore(offsetWord, 0x20)
+            paramsHash := keccak256(offsetWord, sub(mload(data), 0x20))
+            mstore(offsetWord, 0x40)
+            mstore(add(data, 0x20), paramsHash)
+        }
+    }
+
+    /// @dev Emits `AgreementProposed(agreementId, msg.sender, paramsHash, params)` from its
+    /// encoded data (see {_encodeProposal}).
+    function _emitProposed(bytes32 agreementId, bytes memory data) private {
+        bytes32 topic = AgreementProposed.selector;
+        assembly ("memory-safe") {
+            log3(add(data, 0x20), mload(data), topic, agreementId, caller())
+        }
     }
 
     /// @dev Validates every rule of `params` except the parties themselves.
@@ -524,6 +549,9 @@ contract Agreements is IAgreements, EIP712 {
         _requireProposed(agreementId, a);
         uint32 version = a.version;
         bytes32 paramsHash = a.paramsHash;
+        // The head is carried in memory and written once after the loop: a revert anywhere
+        // undoes the whole batch, so no partial chain is ever visible.
+        bytes32 head = a.head;
         mapping(address account => uint256 word) storage slots = _partySlots[agreementId];
         uint256 applied;
         for (uint256 i; i < count; ++i) {
@@ -534,24 +562,75 @@ contract Agreements is IAgreements, EIP712 {
             // NOTE: a consent already given (by a front-runner submitting the same signature,
             // or earlier in this batch) is skipped, so a relayer's batch is never blocked.
             if (word.consentVersion() == version) continue;
-            if (block.timestamp > c.deadline) revert AgreementSignatureExpired(signer, c.deadline);
-            if (c.nonce != word.nonce()) revert AgreementInvalidNonce(agreementId, signer, word.nonce(), c.nonce);
-            bytes32 digest = _consentDigest(agreementId, version, paramsHash, c.nonce, c.deadline);
-            if (!SignatureVerifier.isValid(signer, digest, c.signature)) revert AgreementInvalidSignature(signer);
+            _checkConsentSignature(agreementId, version, paramsHash, signer, word.nonce(), c);
             _requireActiveParticipant(signer);
 
             slots[signer] = word.withConsent(version).withNextNonce();
-            _append(
-                a, ConsentGiven.selector, keccak256(abi.encode(signer, version, c.nonce, c.deadline, c.signature))
-            );
-            emit ConsentGiven(agreementId, signer, version, c.nonce, c.deadline, c.signature);
+            head = _consentGiven(agreementId, head, signer, version, c.nonce, c.deadline, c.signature);
             // At most one application per party per version: applied <= 64.
             unchecked {
                 ++applied;
             }
         }
         if (applied == 0) revert AgreementAlreadyConsented(agreementId, signatures[0].signer, version);
+        a.head = head;
         _countConsents(agreementId, a, applied);
+    }
+
+    /// @dev Reverts unless `c` is a live, unused signature by `signer` of the current `Consent`.
+    function _checkConsentSignature(
+        bytes32 agreementId,
+        uint32 version,
+        bytes32 paramsHash,
+        address signer,
+        uint256 expectedNonce,
+        ConsentSignature calldata c
+    ) private view {
+        uint256 deadline = c.deadline;
+        if (block.timestamp > deadline) revert AgreementSignatureExpired(signer, deadline);
+        uint256 nonce = c.nonce;
+        if (nonce != expectedNonce) revert AgreementInvalidNonce(agreementId, signer, expectedNonce, nonce);
+        bytes32 digest = _hashTypedDataV4(_consentStructHash(agreementId, version, paramsHash, nonce, deadline));
+        if (!SignatureVerifier.isValid(signer, digest, c.signature)) revert AgreementInvalidSignature(signer);
+    }
+
+    /// @dev Emits `ConsentGiven` and returns `head` advanced by it. The action data
+    /// `abi.encode(party, version, nonce, deadline, signature)` (docs/hash-chain.md) and the event
+    /// data `abi.encode(version, nonce, deadline, signature)` share everything but their first
+    /// word and the signature's offset, so both are built once in scratch memory past the free
+    /// memory pointer (which is not moved: a batch of 64 consents does not grow memory).
+    function _consentGiven(
+        bytes32 agreementId,
+        bytes32 head,
+        address party,
+        uint32 version,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) private returns (bytes32 next) {
+        bytes32 topic = ConsentGiven.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let length := signature.length
+            mstore(m, party)
+            mstore(add(m, 0x20), version)
+            mstore(add(m, 0x40), nonce)
+            mstore(add(m, 0x60), deadline)
+            mstore(add(m, 0x80), 0xa0)
+            mstore(add(m, 0xa0), length)
+            calldatacopy(add(m, 0xc0), signature.offset, length)
+            // Zero the padding after the signature up to the next 32-byte boundary.
+            mstore(add(add(m, 0xc0), length), 0)
+            let size := add(0xc0, and(add(length, 31), not(31)))
+            let chain := add(m, size)
+            mstore(chain, head)
+            mstore(add(chain, 0x20), topic)
+            mstore(add(chain, 0x40), keccak256(m, size))
+            next := keccak256(chain, 0x60)
+            // The event data starts at the version and points at the signature from there.
+            mstore(add(m, 0x80), 0x80)
+            log3(add(m, 0x20), sub(size, 0x20), topic, agreementId, party)
+        }
     }
 
     /// @dev Adds `applied` consents and activates the agreement when every party consented.
@@ -575,7 +654,29 @@ contract Agreements is IAgreements, EIP712 {
         uint256 nonce,
         uint256 deadline
     ) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(CONSENT_TYPEHASH, agreementId, version, paramsHash, nonce, deadline)));
+        return _hashTypedDataV4(_consentStructHash(agreementId, version, paramsHash, nonce, deadline));
+    }
+
+    /// @dev The EIP-712 struct hash of a `Consent`: `keccak256(abi.encode(CONSENT_TYPEHASH, ...))`
+    /// hashed in scratch memory, so a batch of signatures does not grow memory.
+    function _consentStructHash(
+        bytes32 agreementId,
+        uint32 version,
+        bytes32 paramsHash,
+        uint256 nonce,
+        uint256 deadline
+    ) private pure returns (bytes32 structHash) {
+        bytes32 typeHash = CONSENT_TYPEHASH;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, typeHash)
+            mstore(add(m, 0x20), agreementId)
+            mstore(add(m, 0x40), version)
+            mstore(add(m, 0x60), paramsHash)
+            mstore(add(m, 0x80), nonce)
+            mstore(add(m, 0xa0), deadline)
+            structHash := keccak256(m, 0xc0)
+        }
     }
 
     // -----------------------------------------------------------------------------------
