@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
 # NOTE: a pattern cannot check an EIP-55 checksum: the `eth-address` format tells clients (and
@@ -40,8 +40,10 @@ HashPath = Annotated[str, Path(pattern=HASH_PATTERN)]
 AgreementFilter = Annotated[
     str | None, Query(pattern=HASH_PATTERN, description="only this agreement's rows")
 ]
+# NOTE: the format goes on the string itself: on the parameter it would sit beside the
+# `anyOf` of an optional filter, where no generator or validator reads it.
 AddressFilter = Annotated[
-    str | None, Query(pattern=ADDRESS_PATTERN, json_schema_extra=ADDRESS_SCHEMA)
+    Annotated[str, Field(json_schema_extra=ADDRESS_SCHEMA)] | None, Query(pattern=ADDRESS_PATTERN)
 ]
 NameFilter = Annotated[str | None, Query(max_length=32, pattern=r"^[A-Za-z]+$")]
 

@@ -18,7 +18,8 @@ from tests.api.conftest import sign_in
 from tests.conftest import Suite
 
 
-def _public(account: LocalAccount) -> bytes:
+def public_key(account: LocalAccount) -> bytes:
+    """The account's uncompressed secp256k1 public key (what evidence is sealed for)."""
     return bytes(keys.PrivateKey(bytes(account.key)).public_key.to_bytes())
 
 
@@ -32,7 +33,7 @@ def sealed(suite: Suite) -> dict[str, Any]:
     uploader, reader = suite.accounts[1], suite.accounts[2]
     document = seal(
         document=b"storyboard v3",
-        reader_public_keys=[_public(uploader), _public(reader)],
+        reader_public_keys=[public_key(uploader), public_key(reader)],
         uploader_private_key=bytes(uploader.key),
     )
     body = {
