@@ -5,7 +5,7 @@ snapshot `make gas` has just written), then ingest through the API (bench/ingest
 auditor (bench/audit_speed.py) and reads under load (bench/reads.py). Each throughput benchmark
 measures its figure over repeated runs against its baseline in the same run and returns
 Sections with min/median/max, ratios and plots under `plots_dir`; `--quick` runs them on tiny
-sizes (the smoke test), `--audit-100k` adds the 100k-record audit.
+sizes (the smoke test).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (gas, ingest, audit, reads)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bench.run [--snapshot F] [--out F] [--only NAME] [--quick] [--audit-100k]`."""
+    """`python -m bench.run [--snapshot F] [--out F] [--only NAME] [--quick]`."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--snapshot", type=Path, default=SNAPSHOT, help="gas snapshot to report")
     parser.add_argument("--out", type=Path, default=RESULTS, help="report to write")
@@ -49,9 +49,6 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this benchmark (repeatable; default: all)",
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test only")
-    parser.add_argument(
-        "--audit-100k", action="store_true", help="also audit 100k records (minutes to build)"
-    )
     args = parser.parse_args(argv)
     if not args.snapshot.is_file():
         print(f"{args.snapshot} is missing: run `make gas` first", file=sys.stderr)

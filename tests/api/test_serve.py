@@ -166,6 +166,22 @@ def signed_consent(
     }
 
 
+def consented(
+    http: httpx.Client, location: str, auth: dict[str, str], aid: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Poll the consent's outbox entry until it is confirmed, then the agreement until it is
+    Active; both answers."""
+    entry = poll(
+        lambda: http.get(location, headers=auth).json(),
+        lambda e: e["status"] in {"confirmed", "failed"},
+    )
+    assert entry["status"] == "confirmed", entry
+    agreement = poll(
+        lambda: http.get(f"/agreements/{aid}").json(), lambda a: a.get("status") == "Active"
+    )
+    return entry, agreement
+
+
 def test_signed_consent_is_mined_and_indexed_when_served_on_anvil(tmp_path: Path) -> None:
     port, anvil_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
@@ -175,21 +191,12 @@ def test_signed_consent_is_mined_and_indexed_when_served_on_anvil(tmp_path: Path
         ledger, proposer, party, aid = propose_agreement(tmp_path, anvil_port)
         with httpx.Client(base_url=url) as http:
             body = signed_consent(http, ledger, party, aid)
-        accepted = httpx.post(
-            f"{url}/agreements/{aid}/consents", json=body, headers={"Idempotency-Key": "c-1"}
-        )
-        assert accepted.status_code == 202, accepted.text
-        auth = {"Authorization": f"Bearer {token_for(url, party)}"}
-        location = url + accepted.headers["location"]
-        entry = poll(
-            lambda: httpx.get(location, headers=auth).json(),
-            lambda e: e["status"] in {"confirmed", "failed"},
-        )
-        assert entry["status"] == "confirmed", entry
-        agreement = poll(
-            lambda: httpx.get(f"{url}/agreements/{aid}").json(),
-            lambda a: a.get("status") == "Active",
-        )
+            accepted = http.post(
+                f"/agreements/{aid}/consents", json=body, headers={"Idempotency-Key": "c-1"}
+            )
+            assert accepted.status_code == 202, accepted.text
+            auth = {"Authorization": f"Bearer {token_for(url, party)}"}
+            _, agreement = consented(http, accepted.headers["location"], auth, aid)
         assert {c["party"] for c in agreement["consents"]} == {proposer.address, party.address}
     finally:
         output = stop(server)
@@ -262,15 +269,7 @@ def test_workers_share_sign_in_outbox_and_index_when_served_by_several_processes
         assert reused.status_code == 409
         location = accepted.headers["location"]
         assert second.get(location, headers=auth).json()["id"] == accepted.json()["id"]
-        entry = poll(
-            lambda: second.get(location, headers=auth).json(),
-            lambda e: e["status"] in {"confirmed", "failed"},
-        )
-        assert entry["status"] == "confirmed", entry
-        agreement = poll(
-            lambda: second.get(f"/agreements/{aid}").json(),
-            lambda a: a.get("status") == "Active",
-        )
+        entry, agreement = consented(second, location, auth, aid)
         assert {c["party"] for c in agreement["consents"]} == {proposer.address, party.address}
         workers = {http.get("/health").json()["worker"] for http in (first, second)}
         assert len(workers) == 2

@@ -107,7 +107,7 @@ def test_report_run_fails_when_the_snapshot_is_missing(tmp_path: Path) -> None:
 def test_throughput_benchmark_reports_its_ratio_and_plot_when_run_quick(
     benchmark: run.Benchmark, title: str, plot: str, tmp_path: Path
 ) -> None:
-    args = argparse.Namespace(quick=True, audit_100k=False)
+    args = argparse.Namespace(quick=True)
 
     sections: list[Section] = benchmark(args, tmp_path / "plots")
 
