@@ -29,8 +29,8 @@ PROFILES = {
         suppress_health_check=list(HealthCheck),
     ),
     "deep": settings(
-        max_examples=400,
-        stateful_step_count=25,
+        max_examples=100,
+        stateful_step_count=20,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     ),
