@@ -113,8 +113,10 @@ class ContributionsClient(ContractClient):
         contributor: str,
         records: Sequence[Contribution],
         deadline: int,
+        nonce: int | None = None,
     ) -> signing.TypedData:
-        """The payload `contributor` signs to record `records`, at its current nonce."""
+        """The payload `contributor` signs to record `records`, at its current nonce (or at
+        `nonce`: a batch signed ahead of earlier ones not yet mined)."""
         aid = v.bytes32(agreement_id, field="agreement_id")
         who = v.address(contributor, field="contributor")
         return signing.record_typed_data(
@@ -123,7 +125,7 @@ class ContributionsClient(ContractClient):
             agreement_id=aid,
             contributor=who,
             records=records,
-            nonce=self.ledger.agreements.nonce(aid, who),
+            nonce=self.ledger.agreements.nonce(aid, who) if nonce is None else nonce,
             deadline=deadline,
         )
 
@@ -134,13 +136,16 @@ class ContributionsClient(ContractClient):
         account: LocalAccount,
         records: Sequence[Contribution],
         deadline: int,
+        nonce: int | None = None,
     ) -> SignedRecords:
-        """`account`'s signature of a batch, at its current nonce, for anyone to relay."""
+        """`account`'s signature of a batch, at its current nonce (or `nonce`, to sign ahead),
+        for anyone to relay."""
         typed = self.records_typed_data(
             agreement_id=agreement_id,
             contributor=account.address,
             records=records,
             deadline=deadline,
+            nonce=nonce,
         )
         return SignedRecords(
             v.bytes32(agreement_id, field="agreement_id"),

@@ -48,6 +48,26 @@ def test_agreement_is_active_with_typed_views_when_proposed_with_signatures(park
     assert participant.kind.name == "UNIVERSITY"
 
 
+def test_batches_signed_ahead_are_recorded_in_nonce_order_when_relayed(park: Park) -> None:
+    ledger, studio, aid = park.ledger, park.parties[0], park.agreement_id
+    deadline = ledger.timestamp() + 600
+    first, second = (
+        ledger.contributions.sign_records(
+            agreement_id=aid,
+            account=studio,
+            records=[Contribution(ContributionKind.DESIGN, 10, keccak(text=f"ahead {n}"))],
+            deadline=deadline,
+            nonce=n,
+        )
+        for n in (0, 1)
+    )
+    with pytest.raises(RevertError, match="AgreementInvalidNonce"):
+        ledger.contributions.record_by_signature(signed=second, sender=park.admin)
+    for signed in (first, second):
+        ledger.contributions.record_by_signature(signed=signed, sender=park.admin)
+    assert ledger.agreements.nonce(aid, studio.address) == 2
+
+
 def test_contributions_confirm_and_resolve_when_proofs_are_computed_client_side(
     park: Park,
 ) -> None:
