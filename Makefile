@@ -14,7 +14,7 @@ help:
 	@echo "make lint   - ruff (lint + format check), mypy and Slither"
 	@echo "make gas    - regenerate bench/gas-snapshot.json;  make gas-check - fail if stale"
 	@echo "make bench  - run the benchmarks (writes bench/RESULTS.md)"
-	@echo "make fuzz   - the deep profiles: invariant state machine, API fuzzing (slow)"
+	@echo "make fuzz   - the deep profiles: invariant state machine, fault scenarios, API fuzzing (slow)"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -62,7 +62,7 @@ gas-check: setup
 	$(BIN)/python -m bench.gas --check bench/gas-snapshot.json
 
 fuzz: setup
-	PARK_LEDGER_FUZZ=deep $(BIN)/python -m pytest tests/security/test_invariants.py tests/api/test_openapi_fuzz.py -q
+	PARK_LEDGER_FUZZ=deep $(BIN)/python -m pytest tests/security/test_invariants.py tests/faults tests/api/test_openapi_fuzz.py -q
 
 bench: setup gas wrk
 	$(BIN)/python -m bench.run
