@@ -197,12 +197,14 @@ class Sender:
                     raise _DeferredError(
                         f"gas estimation failed: {type(err).__name__}: {err}"
                     ) from err
-            # NOTE: an intent may depend on one we sent moments ago (sign after create);
-            # the revert only counts once nothing of ours is still waiting to be mined.
-            if self.outbox.pending_count() == 0:
-                return revert
+            # NOTE: an intent may depend on one we sent moments ago (sign after create), or
+            # on one a reorg or a restored node has just un-mined, which only reconciliation
+            # notices (the outbox still calls it confirmed): the revert only counts once a
+            # reconciliation has run since it and nothing of ours is waiting to be mined.
             if attempt == 0:
                 self.settle()
+            elif self.outbox.pending_count() == 0:
+                return revert
         raise _DeferredError(f"would revert ({revert}) while earlier transactions are pending")
 
     def _crash_point(self, name: str) -> None:

@@ -17,7 +17,7 @@ from web3.contract import Contract
 from ledger.chain import AnvilChain, RpcChain
 from ledger.compiler import CompileResult
 from ledger.errors import ChainUnavailableError
-from ledger.relayer import EntryStatus, TxPurpose, TxStatus
+from ledger.relayer import EntryStatus, Intent, TxPurpose, TxStatus
 from ledger.revert import ErrorDecoder
 from tests.relayer.conftest import (
     RECORD,
@@ -205,6 +205,36 @@ def test_mined_reverts_fail_a_single_and_requeue_a_batch_when_front_run(
     statuses = [tx.status for tx in relayer.outbox.transactions()]
     assert statuses.count(TxStatus.REVERTED) == 2
     assert [journal.functions.timesRecorded(record_id(i)).call() for i in (1, 2, 3)] == [1, 1, 0]
+
+
+def test_dependent_intent_waits_for_its_resend_when_a_reorg_unmines_what_it_depends_on(
+    node: AnvilChain,
+    fixture_artifacts: CompileResult,
+    fixture_decoder: ErrorDecoder,
+    make_relayer: MakeRelayer,
+) -> None:
+    journal = deploy_journal(node, fixture_artifacts, fixture_decoder)
+    journal.functions.setPaused(True).transact({"from": node.accounts[0].address})
+    relayer = make_relayer(node)
+    resume = Intent(
+        kind="journal.resume",
+        target=journal.address,
+        data=bytes.fromhex(journal.encode_abi("setPaused", [False])[2:]),
+    )
+    resumed = relayer.submit(resume)
+    relayer.process_once()
+    assert relayer.get(resumed.id).status is EntryStatus.CONFIRMED
+    # The block holding the resume is replaced right after a step's reconciliation, so the
+    # record that needs it is estimated against a chain where the journal is paused again.
+    node.rpc("anvil_reorg", [1, []])
+    recorded = relayer.submit(record_intent(journal, record_id(1)))
+    relayer.sender.run()
+    relayer.process_once()
+
+    assert relayer.get(recorded.id).status is EntryStatus.CONFIRMED
+    assert relayer.get(resumed.id).status is EntryStatus.CONFIRMED
+    assert journal.functions.timesRecorded(record_id(1)).call() == 1
+    assert nonce_of(node) == 2
 
 
 def test_step_raises_unavailable_and_loses_nothing_when_the_node_is_down(
