@@ -8,7 +8,7 @@ the list query itself. Only `get_viewer`, which queries the index, stays a `def`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,6 +20,9 @@ from ledger.runtime import ParkRuntime
 from ledger.services import ParkServices
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token")
+# NOTE: FastAPI declares the bearer as required wherever it is a dependency; a route that also
+# answers anonymous callers (with less) adds the empty requirement: "no token" is an option.
+SIGN_IN_OPTIONAL: dict[str, Any] = {"security": [{}]}
 
 
 async def get_runtime(request: Request) -> ParkRuntime:

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import ConfigDict, Field
 
-from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep, ViewerDep
+from api.deps import (
+    SIGN_IN_OPTIONAL,
+    PageDep,
+    QueriesDep,
+    ServicesDep,
+    TimeRangeDep,
+    ViewerDep,
+)
 from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import (
@@ -72,6 +79,7 @@ def list_agreements(
     summary="Get one agreement with its parties, consents, head and revenue",
     response_model=AgreementDetailRead,
     responses=problem_responses(401, 404, 422, 429),
+    openapi_extra=SIGN_IN_OPTIONAL,
 )
 def get_agreement(
     *,

@@ -29,8 +29,8 @@ PROFILES = {
         suppress_health_check=list(HealthCheck),
     ),
     "deep": settings(
-        max_examples=100,
-        stateful_step_count=20,
+        max_examples=300,
+        stateful_step_count=30,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     ),

@@ -144,3 +144,20 @@ def test_every_address_in_the_openapi_document_declares_the_eth_address_format_w
     ]
     assert len(addresses) >= 10
     assert all(node.get("format") == "eth-address" for node in addresses)
+
+
+def test_sign_in_is_documented_as_optional_only_where_anonymous_callers_are_answered(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    bearer = {"HTTPBearer": []}
+    # Anonymous callers get the agreement without its pending intents: a token is optional.
+    assert paths["/agreements/{agreement_id}"]["get"]["security"] == [bearer, {}]
+    assert client.get(f"/agreements/{UNKNOWN}").status_code == 404
+    for path, url in [
+        ("/outbox/{entry_id}", "/outbox/1"),
+        ("/evidence/{document_id}", f"/evidence/{UNKNOWN}"),
+        ("/auth/me", "/auth/me"),
+    ]:
+        assert paths[path]["get"]["security"] == [bearer], path
+        assert client.get(url).status_code == 401
