@@ -255,7 +255,10 @@ class Scenario:
         claims = [
             e for e in events if e.name == "RevenueFundClaimed" and e.args["caller"] == relayer
         ]
-        assert len(claims) == expected.claims, f"fund claims lost or doubled in {self}"
+        assert len(claims) == expected.claims, (
+            f"{len(claims)} fund claims of {expected.claims} in {self}: "
+            f"{[(e.block_number, e.tx_hash.hex()) for e in claims]}"
+        )
         proposed = {agreement for agreement, _ in expected.consents}
         consents = Counter(
             (e.agreement_id, e.args["party"])
