@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
 
-from ledger.audit import audit_history, collect
+from ledger.audit import History, audit_history, collect
 from ledger.audit.checks import records_of
 from ledger.chain import AnvilChain, RpcChain
 from ledger.errors import LedgerError
@@ -227,13 +227,13 @@ class Scenario:
         report = audit_history(history)
         failed = [c.to_json() for c in report.checks if not c.passed]
         assert failed == [], f"the auditor failed {failed} in {self}"
-        self._check_effects(history.events, history.by_agreement)
+        self._check_effects(history)
         self._check_index()
         self._check_nonces()
         print(f"checked: {self.notes}")
 
-    def _check_effects(self, events: list, by_agreement: dict[str, list]) -> None:  # type: ignore[type-arg]
-        expected = self.base.expected
+    def _check_effects(self, history: History) -> None:
+        expected, events = self.base.expected, history.events
         relayer = self.base.relayer.address
         recorded = [
             e
@@ -244,7 +244,7 @@ class Scenario:
         assert evidence == Counter(expected.evidence), f"records lost or doubled in {self}"
         batches = Counter((e.args["contributor"], int(e.args["nonce"])) for e in recorded)
         assert batches == Counter(expected.batches), f"signed batches lost or doubled in {self}"
-        record_ids = records_of(expected.agreement, by_agreement[expected.agreement])
+        record_ids = records_of(expected.agreement, history.by_agreement[expected.agreement])
         assert len(record_ids) == len(expected.evidence)
         deposits = Counter(
             int(e.args["amount"])
@@ -272,7 +272,12 @@ class Scenario:
             entries = outbox.entries(limit=10_000)
             claim_txs = {e.tx_hash for e in entries if e.kind == CLAIM_KIND}
         assert sorted(e.idempotency_key for e in entries) == sorted(j.key for j in self.base.jobs)
-        assert {e.status for e in entries} == {EntryStatus.CONFIRMED}, f"{self}"
+        unconfirmed = [
+            (e.idempotency_key, e.status.value, e.failure)
+            for e in entries
+            if e.status is not EntryStatus.CONFIRMED
+        ]
+        assert unconfirmed == [], f"entries not confirmed in {self}"
         assert claim_txs == {"0x" + bytes(e.tx_hash).hex() for e in claims}
 
     def _check_index(self) -> None:
