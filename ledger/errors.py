@@ -159,6 +159,12 @@ class EventDecodeError(LedgerError):
     type = "event-decode-error"
 
 
+class StateUnavailableError(ChainUnavailableError):
+    """The node holds no state for the block a read named (restarted from a state file, pruned)."""
+
+    type = "state-unavailable"
+
+
 class LogRangeError(ChainUnavailableError):
     """The node refused the logs of a block range even at the smallest range."""
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3.contract import Contract
 
+from ledger.chain.state import call_at
 from ledger.events import DecodedEvent
 from ledger.indexer.models import (
     AGREEMENT_TABLES,
@@ -741,7 +742,10 @@ class RevenueRefresher:
         self.revenue = revenue
 
     def __call__(self, session: Session, agreement_ids: Iterable[str], block: int) -> None:
-        """Refresh the balances of `agreement_ids` as of `block`."""
+        """Refresh the balances of `agreement_ids` as of `block`.
+
+        Raises StateUnavailableError when the node holds no state for `block`.
+        """
         ids = list(agreement_ids)
         if not ids:
             return
@@ -751,15 +755,13 @@ class RevenueRefresher:
         functions = self.revenue.functions
         for revenue in revenues:
             raw_id = bytes.fromhex(revenue.agreement_id[2:])
-            revenue.fund_claimable = int(
-                functions.fundClaimableOf(raw_id).call(block_identifier=block)
-            )
+            revenue.fund_claimable = int(call_at(functions.fundClaimableOf(raw_id), block))
             balances = session.scalars(
                 select(Balance).where(Balance.agreement_id == revenue.agreement_id)
             ).all()
             for balance in balances:
                 balance.claimable = int(
-                    functions.claimableOf(raw_id, balance.account).call(block_identifier=block)
+                    call_at(functions.claimableOf(raw_id, balance.account), block)
                 )
 
 

@@ -15,13 +15,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 from sqlalchemy import Engine, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 from web3 import Web3
 
+from ledger.chain.state import call_at
 from ledger.compiler import CompileResult
 from ledger.deploy import Deployment
-from ledger.errors import IndexerError, IndexMismatchError
+from ledger.errors import (
+    ChainUnavailableError,
+    IndexerError,
+    IndexMismatchError,
+    StateUnavailableError,
+)
 from ledger.events import (
     ZERO_HEAD,
     BlockHeader,
@@ -142,6 +149,9 @@ class Indexer:
             )
         self._streamer: LogStreamer | None = None
         self._schema_ready = False
+        # The first block whose state reads the node could not serve since the last refresh
+        # that succeeded (None: none pending), so that a rebuild logs one line, not one a chunk.
+        self._state_missing_since: int | None = None
 
     # -----------------------------------------------------------------------------------
     # Public API
@@ -160,6 +170,11 @@ class Indexer:
                 break
             except _ChainMovedError as moved:
                 log.info("the chain moved while indexing (%s); checking for a reorg", moved)
+            except (requests.RequestException, OSError) as err:
+                raise ChainUnavailableError(
+                    f"the indexer cannot reach the node ({type(err).__name__}); the index stays "
+                    "at its last committed chunk"
+                ) from err
         else:
             raise IndexerError(
                 f"the chain kept reorganising during {MAX_ATTEMPTS} attempts; try again later."
@@ -430,16 +445,46 @@ class Indexer:
         if not flagged:
             return
         contract = self._head_contract
+        try:
+            onchain_heads = (
+                {
+                    h.agreement_id: _hex(
+                        bytes(call_at(contract.functions.headOf(_unhex(h.agreement_id)), block))
+                    )
+                    for h in flagged
+                }
+                if contract is not None
+                else {}
+            )
+            self.projectors.refresh(session, [h.agreement_id for h in flagged], block)
+        except StateUnavailableError as err:
+            # NOTE: the flags stay set, so a later chunk (the head's at the latest) reads the
+            # heads and balances again. Until then a head verified before its new events is
+            # unverified (None), never left verified; a mismatch found stays one.
+            for head in flagged:
+                if head.head_ok:
+                    head.head_ok = None
+            if self._state_missing_since is None:
+                self._state_missing_since = block
+                log.warning(
+                    "%s: the on-chain head check and balances of %d agreement(s) wait for a "
+                    "block it holds state for",
+                    err,
+                    len(flagged),
+                )
+            return
+        if self._state_missing_since is not None:
+            log.info(
+                "the node holds state for block %d: the head checks and balances pending since "
+                "block %d are done",
+                block,
+                self._state_missing_since,
+            )
+            self._state_missing_since = None
         for head in flagged:
             if contract is None:
                 continue
-            onchain = _hex(
-                bytes(
-                    contract.functions.headOf(_unhex(head.agreement_id)).call(
-                        block_identifier=block
-                    )
-                )
-            )
+            onchain = onchain_heads[head.agreement_id]
             ok = onchain == head.head
             if not ok and head.head_ok is not False:
                 log.error(
@@ -451,7 +496,6 @@ class Indexer:
                 )
             head.onchain_head = onchain
             head.head_ok = ok
-        self.projectors.refresh(session, [h.agreement_id for h in flagged], block)
         for head in flagged:
             head.refresh_needed = False
 

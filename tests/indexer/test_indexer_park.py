@@ -8,22 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from eth_utils import keccak
-from module_helpers import (
-    AI_ASSISTED,
-    DAY,
-    open_agreement,
-    record,
-    record_batch,
-    resolve_dispute,
-)
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ledger.chain import MemoryChain
 from ledger.compiler import CompileResult
 from ledger.deploy import Deployment
-from ledger.indexer import Indexer, IndexerConfig, dump_tables, park_projectors
+from ledger.indexer import dump_tables
 from ledger.indexer.models import (
     Agreement,
     AgreementHead,
@@ -45,57 +36,7 @@ from ledger.indexer.models import (
 from ledger.merkle import event_record_id
 from ledger.revert import ErrorDecoder
 from ledger.sandbox import Sandbox as Suite
-
-ETH = 10**18
-
-
-def _indexer(suite: Any, engine: Engine) -> Indexer:
-    config = IndexerConfig.for_deployment(suite.deployment, suite.artifacts)
-    return Indexer(
-        w3=suite.w3,
-        engine=engine,
-        config=config,
-        projectors=park_projectors(revenue=suite["Revenue"]),
-    )
-
-
-def _workflow(suite: Any) -> dict[str, Any]:
-    """Register, agree, contribute (one AI-assisted), confirm, dispute and resolve by vote,
-    deposit, claim, commit with a bond and fulfil — every module emits."""
-    parties = list(suite.accounts[1:4])
-    admin = suite.accounts[0].address
-    suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
-    aid = open_agreement(suite, parties, fund_share_bps=500)
-    contributions = suite["Contributions"]
-    batch = record_batch(
-        suite,
-        aid,
-        parties[0],
-        [
-            record(1, weight=30),
-            record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
-        ],
-    )
-    suite.transact(contributions.functions.confirm(aid, batch.proof(0)), parties[1].address)
-    suite.transact(
-        contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
-        parties[2].address,
-    )
-    resolve_dispute(suite, aid, parties, batch.leaves[1], 2, 15)
-    revenue = suite["Revenue"]
-    suite.transact(revenue.functions.deposit(aid, "0x" + "00" * 20, 3 * ETH), admin, value=3 * ETH)
-    suite.transact(revenue.functions.claim(aid), parties[1].address)
-    commitments = suite["Commitments"]
-    deadline = suite.chain.timestamp() + 10 * DAY
-    deliverable = keccak(text="deliverable")
-    suite.transact(
-        commitments.functions.commit(aid, 0, keccak(text="catalogue"), deadline, ETH),
-        parties[2].address,
-        value=ETH,
-    )
-    suite.transact(commitments.functions.submitDeliverable(aid, 1, deliverable), parties[2].address)
-    suite.transact(commitments.functions.acceptDeliverable(aid, 1, deliverable), parties[0].address)
-    return {"aid": "0x" + aid.hex(), "raw_aid": aid, "parties": parties, "batch": batch}
+from tests.indexer.park_workflow import ETH, park_indexer, park_workflow
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +49,7 @@ def park(
     """The workflow, run once for the module and removed from the chain afterwards."""
     before = memory_chain.snapshot()
     suite = Suite.on(chain=memory_chain, artifacts=artifacts, deployment=deployment)
-    yield suite, _workflow(suite)
+    yield suite, park_workflow(suite)
     memory_chain.revert(before)
 
 
@@ -127,7 +68,7 @@ def flow(park: tuple[Suite, dict[str, Any]]) -> dict[str, Any]:
 def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
     suite: Any, flow: dict[str, Any], engine: Engine
 ) -> None:
-    result = _indexer(suite, engine).sync()
+    result = park_indexer(suite, engine).sync()
 
     aid, parties = flow["aid"], [p.address for p in flow["parties"]]
     assert result.mismatches == []
@@ -211,7 +152,7 @@ def test_record_ids_match_the_contract_when_computed_from_the_event(flow: dict[s
 def test_park_index_equals_a_rebuild_when_synced_block_by_block(
     suite: Any, flow: dict[str, Any], engine: Engine
 ) -> None:
-    indexer = _indexer(suite, engine)
+    indexer = park_indexer(suite, engine)
     start = indexer.config.start_block
     for stop in range(start, suite.w3.eth.block_number + 1, 7):
         indexer.sync(to_block=stop)

@@ -1,0 +1,72 @@
+"""A whole park workflow on a deployed suite (every module emits) and the park indexer over it,
+shared by the in-process projector tests and the anvil restart test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_utils import keccak
+from module_helpers import (
+    AI_ASSISTED,
+    DAY,
+    open_agreement,
+    record,
+    record_batch,
+    resolve_dispute,
+)
+from sqlalchemy import Engine
+
+from ledger.indexer import Indexer, IndexerConfig, park_projectors
+from ledger.sandbox import Sandbox
+
+ETH = 10**18
+
+
+def park_indexer(suite: Sandbox, engine: Engine, **options: Any) -> Indexer:
+    """The park indexer (projectors and Revenue balances) of `suite` on `engine`."""
+    config = IndexerConfig.for_deployment(suite.deployment, suite.artifacts, **options)
+    return Indexer(
+        w3=suite.w3,
+        engine=engine,
+        config=config,
+        projectors=park_projectors(revenue=suite["Revenue"]),
+    )
+
+
+def park_workflow(suite: Sandbox) -> dict[str, Any]:
+    """Register, agree, contribute (one AI-assisted), confirm, dispute and resolve by vote,
+    deposit, claim, commit with a bond and fulfil — every module emits."""
+    parties = list(suite.accounts[1:4])
+    admin = suite.accounts[0].address
+    suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
+    aid = open_agreement(suite, parties, fund_share_bps=500)
+    contributions = suite["Contributions"]
+    batch = record_batch(
+        suite,
+        aid,
+        parties[0],
+        [
+            record(1, weight=30),
+            record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
+        ],
+    )
+    suite.transact(contributions.functions.confirm(aid, batch.proof(0)), parties[1].address)
+    suite.transact(
+        contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
+        parties[2].address,
+    )
+    resolve_dispute(suite, aid, parties, batch.leaves[1], 2, 15)
+    revenue = suite["Revenue"]
+    suite.transact(revenue.functions.deposit(aid, "0x" + "00" * 20, 3 * ETH), admin, value=3 * ETH)
+    suite.transact(revenue.functions.claim(aid), parties[1].address)
+    commitments = suite["Commitments"]
+    deadline = suite.chain.timestamp() + 10 * DAY
+    deliverable = keccak(text="deliverable")
+    suite.transact(
+        commitments.functions.commit(aid, 0, keccak(text="catalogue"), deadline, ETH),
+        parties[2].address,
+        value=ETH,
+    )
+    suite.transact(commitments.functions.submitDeliverable(aid, 1, deliverable), parties[2].address)
+    suite.transact(commitments.functions.acceptDeliverable(aid, 1, deliverable), parties[0].address)
+    return {"aid": "0x" + aid.hex(), "raw_aid": aid, "parties": parties, "batch": batch}
