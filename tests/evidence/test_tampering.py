@@ -39,7 +39,9 @@ def test_read_fails_tampered_when_ciphertext_file_altered(
     store: EvidenceStore, sealed: SealedDocument, party_a: ParticipantKey
 ) -> None:
     blob = store.objects / sealed.envelope.content_sha256.hex()
-    blob.write_bytes(b"\x00" + blob.read_bytes()[1:])
+    altered = bytearray(blob.read_bytes())
+    altered[0] ^= 0x01  # a flipped bit always alters it (writing 0x00 did not when it was 0x00)
+    blob.write_bytes(bytes(altered))
     with pytest.raises(EvidenceTamperedError, match="altered"):
         read(store=store, document_id=sealed.document_id, reader_private_key=party_a)
 
