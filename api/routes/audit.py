@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import RuntimeDep, ViewerDep
+from api.deps import RuntimeDep, ServicesDep, ViewerDep
 from api.problems import problem_responses
 from api.routes.params import EXAMPLE_AGREEMENT, HASH_PATTERN
 from ledger.audit import run_audit
@@ -41,17 +41,22 @@ class AuditRead(BaseModel):
     response_model=AuditRead,
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
 )
-def create_audit(body: AuditCreate, runtime: RuntimeDep, viewer: ViewerDep) -> Any:
+def create_audit(
+    body: AuditCreate, runtime: RuntimeDep, services: ServicesDep, viewer: ViewerDep
+) -> Any:
     """Re-reads every event from the node (not from the index) and runs every check; only for
     signed-in auditors."""
     if viewer.address is None:
         raise AuthenticationError("sign in first: audits are for auditors")
     if not viewer.auditor:
         raise ForbiddenError(f"{viewer.address} does not hold the registry's AUDITOR_ROLE")
-    report = run_audit(
-        w3=runtime.w3,
-        deployment=runtime.deployment,
-        abis={name: runtime.artifacts[name].abi for name in runtime.deployment.contracts},
-        agreement=body.agreement_id,
-    )
+    # NOTE: the audit reads the node from this request's thread, like /ready: the guard keeps it
+    # off the in-process chain while the background round uses it.
+    with services.chain_guard:
+        report = run_audit(
+            w3=runtime.w3,
+            deployment=runtime.deployment,
+            abis={name: runtime.artifacts[name].abi for name in runtime.deployment.contracts},
+            agreement=body.agreement_id,
+        )
     return report.to_json()
