@@ -14,6 +14,7 @@ from ledger.deploy import Deployment, deploy_suite
 from ledger.revert import ErrorDecoder
 from ledger.sandbox import Sandbox as Suite
 from ledger.suite import PARK_SUITE
+from tests.demo_park import demo_park, demo_server  # noqa: F401 - fixtures of tests/api and tests/e2e
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURE_CONTRACTS = TESTS_DIR / "contracts" / "fixtures"

@@ -29,8 +29,9 @@ from ledger import signing
 from ledger.demo import DAY, SHARES_BPS, text_hash
 from ledger.evidence import seal
 from ledger.structs import AgreementParams
-from tests.api.conftest import DemoPark, DemoServer, sign_in
+from tests.api.conftest import sign_in
 from tests.api.test_private import public_key
+from tests.demo_park import DemoPark, DemoServer
 
 CALLERS = ("anonymous", "non_party", "party", "auditor", "admin")
 # Who may see the party's private data (the rest must never get a trace of it); audits are the

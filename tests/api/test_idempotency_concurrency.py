@@ -14,7 +14,7 @@ import httpx
 from ledger import signing
 from ledger.demo import DAY, text_hash
 from ledger.services import ParkServices
-from tests.api.conftest import DemoPark, DemoServer
+from tests.demo_park import DemoPark, DemoServer
 
 CLIENTS = 32
 KEY_HEADER = "Idempotency-Key"

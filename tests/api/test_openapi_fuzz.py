@@ -19,7 +19,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from tests.api.conftest import DemoPark, DemoServer, sign_in
+from tests.api.conftest import sign_in
+from tests.demo_park import DemoPark, DemoServer
 
 PROFILES = {
     "fast": settings(

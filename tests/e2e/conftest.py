@@ -3,9 +3,6 @@ uvicorn on loopback over the in-process chain with the demo's exhibition (ledger
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,20 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from eth_account.signers.local import LocalAccount
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from api.app import create_app
-from api.settings import ApiSettings
-from ledger.chain import MemoryChain
-from ledger.client import Ledger
-from ledger.compiler import CompileResult
-from ledger.demo import CAST_SIZE, DemoCast, DemoSummary, run_demo
-from ledger.deploy import Deployment
-from ledger.revert import ErrorDecoder
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
+from ledger.demo import DemoCast, DemoSummary
+from tests.demo_park import DemoPark, DemoServer
 from tests.e2e.wallet import install_wallet
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,57 +62,15 @@ class Park:
         return response.json()
 
 
-def _free_socket() -> socket.socket:
-    """A loopback socket bound to a free port, handed to uvicorn (no race for the port)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@pytest.fixture(scope="package")
-def park(
-    memory_chain: MemoryChain,
-    artifacts: CompileResult,
-    deployment: Deployment,
-    decoder: ErrorDecoder,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Park]:
-    """The exhibition demo run on the session chain, indexed, and served until the package's
-    tests end; the chain is reverted afterwards so later tests never see the demo."""
-    snapshot = memory_chain.snapshot()
-    runtime = ParkRuntime(
-        chain=memory_chain,
-        artifacts=artifacts,
-        deployment=deployment,
-        decoder=decoder,
-        data_dir=tmp_path_factory.mktemp("dashboard"),
+@pytest.fixture(scope="module")
+def park(demo_park: DemoPark, demo_server: DemoServer) -> Park:
+    """The demo exhibition on the session chain, indexed and served until the module ends."""
+    return Park(
+        url=demo_server.url,
+        summary=demo_park.summary,
+        cast=demo_park.cast,
+        auditor=demo_park.auditor,
     )
-    ledger = Ledger.from_runtime(runtime)
-    cast = DemoCast.from_accounts(memory_chain.accounts[:CAST_SIZE])
-    summary = run_demo(ledger=ledger, cast=cast)
-    auditor = memory_chain.accounts[CAST_SIZE]
-    ledger.registry.grant_role(role="auditor", account=auditor.address, sender=cast.admin)
-    sock = _free_socket()
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    settings = ApiSettings(public_url=url, rate_limit_per_minute=100_000, rate_limit_burst=10_000)
-    with ParkServices(runtime=runtime) as services:
-        services.sync()
-        app = create_app(runtime, settings, services)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        while not server.started:
-            if not thread.is_alive():
-                raise AssertionError("uvicorn stopped before serving the dashboard")
-            time.sleep(0.05)
-        try:
-            yield Park(url=url, summary=summary, cast=cast, auditor=auditor)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
-    memory_chain.revert(snapshot)
 
 
 @pytest.fixture(scope="package")
