@@ -29,15 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 
 from agreement_helpers import consent_signature, default_params, new_accounts
 from module_helpers import (
-    AI_ASSISTED,
     DAY,
     GRACE,
     WEIGHTED,
+    confirm_one_resolve_one,
     open_agreement,
-    record,
-    record_batch,
     register_all,
-    resolve_dispute,
 )
 
 ETH = 10**18
@@ -67,24 +64,10 @@ def _workflow(suite: Suite) -> dict[str, Any]:
     suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
     fixed = open_agreement(suite, parties, fund_share_bps=500)
     weighted = open_agreement(suite, parties, salt=b"\x09" * 32, revenue_mode=WEIGHTED)
-    contributions, revenue = suite["Contributions"], suite["Revenue"]
+    revenue = suite["Revenue"]
     commitments = suite["Commitments"]
     for aid in (fixed, weighted):
-        batch = record_batch(
-            suite,
-            aid,
-            parties[0],
-            [
-                record(1, weight=30),
-                record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
-            ],
-        )
-        suite.transact(contributions.functions.confirm(aid, batch.proof(0)), parties[1].address)
-        suite.transact(
-            contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
-            parties[2].address,
-        )
-        resolve_dispute(suite, aid, parties, batch.leaves[1], 2, 15)
+        confirm_one_resolve_one(suite, aid, parties)
         suite.transact(revenue.functions.deposit(aid, ZERO, 3 * ETH + 7), admin, value=3 * ETH + 7)
         suite.transact(revenue.functions.claim(aid), parties[0].address)
     deliverable = keccak(text="deliverable")

@@ -289,6 +289,29 @@ def resolve_dispute(
     return pass_proposal(suite, receipt, parties, payload)
 
 
+def confirm_one_resolve_one(suite: Any, agreement: bytes, parties: Sequence[Any]) -> Batch:
+    """parties[0] records two contributions (the second AI-assisted, itself accountable);
+    parties[1] confirms the first, parties[2] disputes the second, and a vote resolves it to
+    weight 15 — every contribution path of a workflow fixture."""
+    batch = record_batch(
+        suite,
+        agreement,
+        parties[0],
+        [
+            record(1, weight=30),
+            record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
+        ],
+    )
+    contributions = suite["Contributions"]
+    suite.transact(contributions.functions.confirm(agreement, batch.proof(0)), parties[1].address)
+    suite.transact(
+        contributions.functions.dispute(agreement, batch.proof(1), keccak(text="reason")),
+        parties[2].address,
+    )
+    resolve_dispute(suite, agreement, parties, batch.leaves[1], 2, 15)
+    return batch
+
+
 def amend_shares(
     suite: Any, agreement: bytes, parties: Sequence[Any], shares: Sequence[int]
 ) -> Any:

@@ -6,14 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eth_utils import keccak
-from module_helpers import (
-    AI_ASSISTED,
-    DAY,
-    open_agreement,
-    record,
-    record_batch,
-    resolve_dispute,
-)
+from module_helpers import DAY, confirm_one_resolve_one, open_agreement
 from sqlalchemy import Engine
 
 from ledger.indexer import Indexer, IndexerConfig, park_projectors
@@ -40,22 +33,7 @@ def park_workflow(suite: Sandbox) -> dict[str, Any]:
     admin = suite.accounts[0].address
     suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
     aid = open_agreement(suite, parties, fund_share_bps=500)
-    contributions = suite["Contributions"]
-    batch = record_batch(
-        suite,
-        aid,
-        parties[0],
-        [
-            record(1, weight=30),
-            record(2, weight=20, ai=AI_ASSISTED, accountable=parties[0].address),
-        ],
-    )
-    suite.transact(contributions.functions.confirm(aid, batch.proof(0)), parties[1].address)
-    suite.transact(
-        contributions.functions.dispute(aid, batch.proof(1), keccak(text="reason")),
-        parties[2].address,
-    )
-    resolve_dispute(suite, aid, parties, batch.leaves[1], 2, 15)
+    batch = confirm_one_resolve_one(suite, aid, parties)
     revenue = suite["Revenue"]
     suite.transact(revenue.functions.deposit(aid, "0x" + "00" * 20, 3 * ETH), admin, value=3 * ETH)
     suite.transact(revenue.functions.claim(aid), parties[1].address)
