@@ -52,7 +52,7 @@ router = APIRouter(prefix="/agreements", tags=["agreements"])
     response_model=AgreementPage,
     responses=problem_responses(422, 429),
 )
-def list_agreements(
+async def list_agreements(
     *,
     request: Request,
     queries: QueriesDep,

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/commitments", tags=["commitments"])
     response_model=CommitmentPage,
     responses=problem_responses(422, 429),
 )
-def list_commitments(
+async def list_commitments(
     *,
     request: Request,
     queries: QueriesDep,

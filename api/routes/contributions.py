@@ -50,7 +50,7 @@ router = APIRouter(prefix="/contributions", tags=["contributions"])
     response_model=ContributionPage,
     responses=problem_responses(422, 429),
 )
-def list_contributions(
+async def list_contributions(
     *,
     request: Request,
     queries: QueriesDep,
@@ -82,7 +82,7 @@ def list_contributions(
     response_model=ContributionDetailRead,
     responses=problem_responses(404, 422, 429),
 )
-def get_contribution(request: Request, queries: QueriesDep, record_id: HashPath) -> Response:
+async def get_contribution(request: Request, queries: QueriesDep, record_id: HashPath) -> Response:
     """One record by id (its Merkle leaf)."""
     return etag_response(request, ContributionDetailRead, queries.contribution(record_id))
 

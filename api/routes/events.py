@@ -44,7 +44,7 @@ def exact(value: Any) -> Any:
     response_model=EventPage,
     responses=problem_responses(422, 429),
 )
-def list_events(
+async def list_events(
     *,
     request: Request,
     queries: QueriesDep,

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/participants", tags=["participants"])
     response_model=ParticipantPage,
     responses=problem_responses(422, 429),
 )
-def list_participants(
+async def list_participants(
     *,
     request: Request,
     queries: QueriesDep,
@@ -43,6 +43,6 @@ def list_participants(
     response_model=ParticipantRead,
     responses=problem_responses(404, 422, 429),
 )
-def get_participant(request: Request, queries: QueriesDep, account: AddressPath) -> Response:
+async def get_participant(request: Request, queries: QueriesDep, account: AddressPath) -> Response:
     """One participant by account address."""
     return etag_response(request, ParticipantRead, queries.participant(account))

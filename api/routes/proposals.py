@@ -44,7 +44,7 @@ router = APIRouter(prefix="/proposals", tags=["proposals"])
     response_model=ProposalPage,
     responses=problem_responses(422, 429),
 )
-def list_proposals(
+async def list_proposals(
     *,
     request: Request,
     queries: QueriesDep,
@@ -72,7 +72,9 @@ def list_proposals(
     response_model=ProposalDetailRead,
     responses=problem_responses(404, 422, 429),
 )
-def get_proposal(request: Request, queries: QueriesDep, proposal_id: ProposalIdPath) -> Response:
+async def get_proposal(
+    request: Request, queries: QueriesDep, proposal_id: ProposalIdPath
+) -> Response:
     """One proposal by id (sequential per Governance contract) and every vote cast."""
     return etag_response(request, ProposalDetailRead, queries.proposal(proposal_id))
 

@@ -26,7 +26,7 @@ class BalanceList(BaseModel):
     response_model=DepositPage,
     responses=problem_responses(422, 429),
 )
-def list_deposits(
+async def list_deposits(
     *, request: Request, queries: QueriesDep, page: PageDep, agreement_id: AgreementFilter
 ) -> Response:
     """Deposits and allocation points of one agreement, oldest first."""
@@ -42,7 +42,7 @@ def list_deposits(
     response_model=ClaimPage,
     responses=problem_responses(422, 429),
 )
-def list_claims(
+async def list_claims(
     *,
     request: Request,
     queries: QueriesDep,
@@ -63,7 +63,7 @@ def list_claims(
     response_model=BalanceList,
     responses=problem_responses(422, 429),
 )
-def list_balances(
+async def list_balances(
     *,
     request: Request,
     queries: QueriesDep,
