@@ -48,3 +48,22 @@ def run_until_stopped(
             log.exception("%s failed", what)
             delay = backoff
         stop.wait(delay)
+
+
+def start_loop(
+    step: Callable[[], float],
+    *,
+    stop: threading.Event,
+    backoff: float,
+    what: str,
+    name: str,
+) -> threading.Thread:
+    """`run_until_stopped(step, ...)` in a started daemon thread called `name`."""
+    thread = threading.Thread(
+        target=run_until_stopped,
+        kwargs={"step": step, "stop": stop, "backoff": backoff, "what": what},
+        name=name,
+        daemon=True,
+    )
+    thread.start()
+    return thread

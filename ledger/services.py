@@ -30,7 +30,7 @@ from ledger.client import Ledger
 from ledger.errors import ConfigurationError, LedgerError
 from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
 from ledger.indexer.db import create_schema
-from ledger.lifecycle import Closing, run_until_stopped
+from ledger.lifecycle import Closing, start_loop
 from ledger.relayer import Outbox, Relayer, RelayerConfig
 from ledger.runtime import ParkRuntime
 from ledger.submissions import Submissions
@@ -139,18 +139,13 @@ class ParkServices(Closing):
         # reads them, however long the first round takes.
         create_schema(self.engine)
         self._stop.clear()
-        self._thread = threading.Thread(
-            target=run_until_stopped,
-            kwargs={
-                "step": self._background_round,
-                "stop": self._stop,
-                "backoff": BACKOFF_S,
-                "what": "background round",
-            },
+        self._thread = start_loop(
+            self._background_round,
+            stop=self._stop,
+            backoff=BACKOFF_S,
+            what="background round",
             name="park-ledger-services",
-            daemon=True,
         )
-        self._thread.start()
 
     def close(self) -> None:
         """Stop the thread after its current round, flush the outbox once more, close it."""

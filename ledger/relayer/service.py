@@ -16,7 +16,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from ledger.errors import ChainUnavailableError, RelayerBusyError, RelayerTimeoutError
-from ledger.lifecycle import Closing, run_until_stopped
+from ledger.lifecycle import Closing, start_loop
 from ledger.relayer.broadcast import Broadcaster
 from ledger.relayer.models import (
     Batcher,
@@ -180,18 +180,13 @@ class Relayer(Closing):
             return
         self._acquire_sender_lock()
         self._stop.clear()
-        self._thread = threading.Thread(
-            target=run_until_stopped,
-            kwargs={
-                "step": self._step_delay,
-                "stop": self._stop,
-                "backoff": ERROR_BACKOFF_S,
-                "what": "relayer step",
-            },
+        self._thread = start_loop(
+            self._step_delay,
+            stop=self._stop,
+            backoff=ERROR_BACKOFF_S,
+            what="relayer step",
             name="park-ledger-relayer",
-            daemon=True,
         )
-        self._thread.start()
 
     @property
     def running(self) -> bool:
