@@ -6,11 +6,11 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup browser run test lint format gas gas-check bench fuzz clean help wrk
+.PHONY: setup browser run test lint lint-python format gas gas-check bench fuzz clean help wrk
 
 help:
 	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
-	@echo "make test   - set up, then run the whole test suite"
+	@echo "make test   - set up, then ruff, mypy and the whole test suite"
 	@echo "make lint   - ruff (lint + format check), mypy and Slither"
 	@echo "make gas    - regenerate bench/gas-snapshot.json;  make gas-check - fail if stale"
 	@echo "make bench  - run the benchmarks (writes bench/RESULTS.md)"
@@ -42,13 +42,17 @@ wrk:
 run: setup
 	$(BIN)/park-ledger serve
 
-test: setup browser wrk
+# NOTE: CI runs exactly `make test`, so the Python lint gate runs here too; pytest's exit code 5
+# (no test collected) is non-zero, so an empty run can never pass.
+test: setup browser wrk lint-python
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: setup
+lint-python: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+lint: lint-python
 	scripts/slither.sh
 
 format: setup
