@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
-from eth_utils import keccak
+from eth_utils import keccak, to_canonical_address
 
 from ledger.errors import (
     EvidenceError,
@@ -101,11 +101,27 @@ class AccessEntry:
             timestamp=self.timestamp,
         )
 
+    def digest(self) -> bytes:
+        """The EIP-712 digest the signature covers: keccak256(0x1901 ‖ domain ‖ structHash)."""
+        # NOTE: encoded by hand (every field is static): eth-account's generic encoder costs
+        # ~1.6 ms an entry, which made every load of an 80-reader envelope cost 130 ms.
+        struct_hash = keccak(
+            _TYPE_HASH
+            + keccak(self.action.encode())
+            + self.document_id
+            + self.content.sha256
+            + self.content.size.to_bytes(32, "big")
+            + self.content.nonce.ljust(32, b"\x00")
+            + to_canonical_address(self.actor).rjust(32, b"\x00")
+            + to_canonical_address(self.reader).rjust(32, b"\x00")
+            + self.wrap_hash
+            + self.timestamp.to_bytes(32, "big")
+        )
+        return keccak(b"\x19\x01" + _DOMAIN_SEPARATOR + struct_hash)
+
     def signer(self) -> str:
         """The address that produced the signature (EvidenceTamperedError if none can)."""
-        signable = self._signable()
-        digest = keccak(b"\x19" + signable.version + signable.header + signable.body)
-        return recover_signer(digest, self.signature)
+        return recover_signer(self.digest(), self.signature)
 
     def to_json(self) -> dict[str, Any]:
         """The entry as stored in the envelope's `log`."""
@@ -144,6 +160,18 @@ class AccessEntry:
 
 
 _ENTRY_FIELDS = {"action", "actor", "reader", "wrapHash", "timestamp", "signature"}
+_TYPE_HASH = keccak(
+    (
+        "EvidenceAccess("
+        + ",".join(f"{f['type']} {f['name']}" for f in EIP712_TYPES["EvidenceAccess"])
+        + ")"
+    ).encode()
+)
+_DOMAIN_SEPARATOR = keccak(
+    keccak(b"EIP712Domain(string name,string version)")
+    + keccak(EIP712_DOMAIN["name"].encode())
+    + keccak(EIP712_DOMAIN["version"].encode())
+)
 
 
 @dataclass(frozen=True)
