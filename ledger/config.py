@@ -12,6 +12,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # funded accounts from it, so a script written against one runs on the other.
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 DEV_HD_PATH = "m/44'/60'/0'/0"
+# NOTE: an agreement has at most 64 parties (Agreements.MAX_PARTIES); 16 more evidence readers
+# leave room for auditors. An access log holds the upload entries plus grants and revokes.
+EVIDENCE_MAX_READERS = 80
+EVIDENCE_MAX_LOG_ENTRIES = 256
 
 
 class LedgerSettings(BaseSettings):
@@ -27,6 +31,8 @@ class LedgerSettings(BaseSettings):
     deployments_dir: Path = PROJECT_ROOT / "deployments"
     node_binary: str = "node"
     dev_accounts: int = 20
+    evidence_max_readers: int = EVIDENCE_MAX_READERS
+    evidence_max_log_entries: int = EVIDENCE_MAX_LOG_ENTRIES
 
 
 def get_settings() -> LedgerSettings:

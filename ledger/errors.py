@@ -118,6 +118,13 @@ class EvidenceTamperedError(EvidenceError):
     type = "evidence-tampered"
 
 
+class EvidenceLimitError(EvidenceError):
+    """An evidence envelope holds more readers or access-log entries than the vault allows."""
+
+    status_code = 413
+    type = "evidence-too-large"
+
+
 class NotAuthorisedReaderError(EvidenceError):
     """The key offered is not an authorised reader (or granter) of the evidence document."""
 

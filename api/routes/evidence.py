@@ -2,23 +2,26 @@
 
 The server never sees a plaintext or a key: a client seals the document locally
 (`ledger.evidence.seal`), uploads the envelope and the ciphertext, and puts the commitment on
-chain itself.
+chain itself. Only a party of the agreement the document belongs to may upload, and only for
+that agreement's parties; a document the caller may not see answers 404, as an unknown one.
 """
 
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import PrincipalDep, RuntimeDep, ViewerDep
+from api.deps import PrincipalDep, QueriesDep, RuntimeDep, ViewerDep
 from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import HASH_PATTERN
 from ledger.auth import AuthenticationError
-from ledger.errors import ForbiddenError, ValidationError
+from ledger.errors import NotAPartyError, NotFoundError, ValidationError
 from ledger.evidence import Envelope, EvidenceStore, store_sealed
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
@@ -52,11 +55,17 @@ class EvidenceCreate(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "envelope": {"version": 1, "documentId": "0x…", "log": ["…"]},
+                    "agreement_id": "0x" + "a1" * 32,
+                    "envelope": {"version": 2, "documentId": "0x…", "log": ["…"]},
                     "ciphertext": "q83vASNFZ4k=",
                 }
             ]
         },
+    )
+    agreement_id: str = Field(
+        pattern=HASH_PATTERN,
+        description="the agreement the document belongs to: the caller and every reader it is "
+        "sealed for must be its parties",
     )
     envelope: dict[str, Any] = Field(description="`SealedDocument.envelope.to_json()`")
     ciphertext: str = Field(description="base64 of `SealedDocument.ciphertext`")
@@ -80,7 +89,13 @@ def _may_see(item: EvidenceRead, address: str, auditor: bool) -> bool:
 
 
 def _store(runtime: RuntimeDep) -> EvidenceStore:
-    return EvidenceStore(runtime.data_dir / "evidence")
+    return _store_at(runtime.data_dir / "evidence")
+
+
+@lru_cache(maxsize=8)
+def _store_at(root: FilePath) -> EvidenceStore:
+    # NOTE: one store a process: the limits are read from the settings once, not per request.
+    return EvidenceStore.default(root=root)
 
 
 @router.get(
@@ -103,17 +118,22 @@ def list_evidence(request: Request, runtime: RuntimeDep, viewer: ViewerDep) -> R
     "/{document_id}",
     summary="Get one evidence document's metadata",
     response_model=EvidenceRead,
-    responses=problem_responses(401, 403, 404, 422, 429),
+    responses=problem_responses(401, 404, 422, 429),
 )
 def get_evidence(
     request: Request, runtime: RuntimeDep, viewer: ViewerDep, document_id: DocumentIdPath
 ) -> Response:
-    """The envelope's metadata, for its parties, current readers and auditors."""
+    """The envelope's metadata, for its parties, current readers and auditors; 404 for anyone
+    else, as for an unknown id (the answer never tells whether the document exists)."""
     if viewer.address is None:
         raise AuthenticationError("sign in first: evidence metadata is private to its parties")
-    item = _read(_store(runtime).load_envelope(bytes.fromhex(document_id[2:])))
+    unknown = NotFoundError(f"no evidence document {document_id}")
+    try:
+        item = _read(_store(runtime).load_envelope(bytes.fromhex(document_id[2:])))
+    except NotFoundError:
+        raise unknown from None
     if not _may_see(item, viewer.address, viewer.auditor):
-        raise ForbiddenError(f"{viewer.address} is not a party or reader of {document_id}")
+        raise unknown
     return etag_response(request, EvidenceRead, item)
 
 
@@ -122,22 +142,34 @@ def get_evidence(
     status_code=201,
     summary="Upload a document the client sealed",
     response_model=EvidenceRead,
-    responses=problem_responses(400, 401, 403, 409, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
 )
 def create_evidence(
-    body: EvidenceCreate, runtime: RuntimeDep, principal: PrincipalDep, response: Response
+    body: EvidenceCreate,
+    runtime: RuntimeDep,
+    queries: QueriesDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> EvidenceRead:
-    """Stores the envelope and ciphertext if the envelope's upload entries are signed by the
-    caller and the ciphertext matches its digest; 409 if the document exists."""
+    """Stores the envelope and ciphertext if the caller is a party of `agreement_id`, the
+    envelope is sealed for parties of it only, its upload entries are signed by the caller and
+    the ciphertext matches its digest. 403 for a caller who is not a party, 404 for an unknown
+    agreement, 409 if the document exists, 413 past the reader or log-entry limits."""
     try:
         ciphertext = base64.b64decode(body.ciphertext, validate=True)
     except ValueError as err:  # binascii.Error, or a non-ASCII character
         raise ValidationError("ciphertext: not base64") from err
+    # NOTE: the party check is an indexed query; it comes before any signature is recovered.
+    detail = queries.agreement(body.agreement_id)
+    parties = {row["party"] for row in detail["parties"] if row["is_current"]}
+    if principal.address not in parties:
+        raise NotAPartyError(f"{principal.address} is not a party of {body.agreement_id}")
     stored = store_sealed(
         store=_store(runtime),
         envelope_json=body.envelope,
         ciphertext=ciphertext,
         uploader=principal.address,
+        parties=parties,
     )
     response.headers["Location"] = f"/evidence/0x{stored.document_id.hex()}"
     return _read(stored)

@@ -182,7 +182,7 @@ def _read_file(path: Path) -> bytes:
 
 
 def _store(args: argparse.Namespace) -> EvidenceStore:
-    return EvidenceStore(args.store) if args.store else EvidenceStore.default()
+    return EvidenceStore.default(root=args.store)
 
 
 def _print(args: argparse.Namespace, data: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ docs/evidence.md.
 
 from ledger.evidence.access_log import AccessEntry
 from ledger.evidence.commitment import commitment_of, matches_commitment, new_salt
-from ledger.evidence.envelope import Envelope
+from ledger.evidence.envelope import Envelope, EvidenceLimits
 from ledger.evidence.keys import (
     ParticipantKey,
     address_of,
@@ -25,6 +25,7 @@ __all__ = [
     "AccessEntry",
     "Envelope",
     "EvidenceCheck",
+    "EvidenceLimits",
     "EvidenceStore",
     "OpenedDocument",
     "ParticipantKey",

@@ -2,8 +2,9 @@
 
 It names the algorithms, locates the ciphertext (its sha256), carries the content nonce,
 one wrapped data key per reader and the signed access log. `Envelope.from_json` accepts
-only a well-formed, self-consistent envelope: the readers must be exactly those the log
-grants, each with the wrapped key the log signed.
+only a well-formed, self-consistent envelope within the `EvidenceLimits`: the readers must be
+exactly those the log grants, each with the wrapped key the log signed, and every entry must
+sign the envelope's content.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ledger.errors import EvidenceTamperedError
-from ledger.evidence.access_log import AccessEntry, AccessState, replay
+from ledger.config import EVIDENCE_MAX_LOG_ENTRIES, EVIDENCE_MAX_READERS, LedgerSettings
+from ledger.errors import EvidenceLimitError, EvidenceTamperedError
+from ledger.evidence.access_log import AccessEntry, AccessState, Content, replay
 from ledger.evidence.codec import from_hex, parse_address, require_fields, to_hex
 from ledger.evidence.ecies import NONCE_SIZE, WRAPPED_SIZE, WrappedKey
 
-ENVELOPE_VERSION = 1
+ENVELOPE_VERSION = 2
 ALGORITHMS = {
     "content": "AES-256-GCM",
     "keyWrap": "ECIES-secp256k1-HKDF-SHA256-AES-256-GCM",
@@ -31,6 +33,35 @@ _WRAP_FIELDS = {"ephemeralPublicKey", "nonce", "wrappedKey"}
 
 
 @dataclass(frozen=True)
+class EvidenceLimits:
+    """Bounds on one envelope, checked before any signature is recovered (settings
+    `PARK_LEDGER_EVIDENCE_MAX_READERS`, `PARK_LEDGER_EVIDENCE_MAX_LOG_ENTRIES`)."""
+
+    max_readers: int = EVIDENCE_MAX_READERS
+    max_log_entries: int = EVIDENCE_MAX_LOG_ENTRIES
+
+    @classmethod
+    def from_settings(cls, settings: LedgerSettings) -> EvidenceLimits:
+        """The limits the settings configure."""
+        return cls(settings.evidence_max_readers, settings.evidence_max_log_entries)
+
+    def check(self, *, readers: int, log_entries: int) -> None:
+        """Raise EvidenceLimitError when an envelope holds more than the bounds allow."""
+        if readers > self.max_readers:
+            raise EvidenceLimitError(
+                f"an evidence envelope holds at most {self.max_readers} readers, got {readers}"
+            )
+        if log_entries > self.max_log_entries:
+            raise EvidenceLimitError(
+                f"an evidence access log holds at most {self.max_log_entries} entries, "
+                f"got {log_entries}"
+            )
+
+
+DEFAULT_LIMITS = EvidenceLimits()
+
+
+@dataclass(frozen=True)
 class Envelope:
     """Metadata of one evidence document (no secret in it: every key is wrapped)."""
 
@@ -40,6 +71,11 @@ class Envelope:
     content_nonce: bytes
     readers: Mapping[str, WrappedKey]
     log: tuple[AccessEntry, ...]
+
+    @property
+    def content(self) -> Content:
+        """The content fields every access-log entry signs."""
+        return Content(self.content_sha256, self.content_size, self.content_nonce)
 
     def access(self) -> AccessState:
         """Replay the log and check it against the stored readers (raises when tampered)."""
@@ -81,32 +117,45 @@ class Envelope:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> Envelope:
+    def from_json(cls, data: Any, *, limits: EvidenceLimits = DEFAULT_LIMITS) -> Envelope:
         """Parse and check a stored envelope; anything malformed raises EvidenceTamperedError."""
+        envelope = cls.parse(data, limits=limits)
+        envelope.access()
+        return envelope
+
+    @classmethod
+    def parse(cls, data: Any, *, limits: EvidenceLimits = DEFAULT_LIMITS) -> Envelope:
+        """Parse an envelope within `limits` without replaying its log (no signature checked)."""
         bad = EvidenceTamperedError
         require_fields(data, _FIELDS, what="envelope", error=bad)
         if data["version"] != ENVELOPE_VERSION or data["algorithms"] != ALGORITHMS:
             raise bad("unsupported envelope version or algorithms")
-        document_id = from_hex(data["documentId"], size=32, what="documentId", error=bad)
-        content = data["content"]
-        require_fields(content, _CONTENT_FIELDS, what="content", error=bad)
-        size = content["size"]
-        if not isinstance(size, int) or isinstance(size, bool) or size < 16:
-            raise bad("content size is not a valid ciphertext length")
         readers_json = data["readers"]
         log_json = data["log"]
         if not isinstance(readers_json, dict) or not isinstance(log_json, list):
             raise bad("readers must be an object and log a list")
-        envelope = cls(
-            document_id=document_id,
-            content_sha256=from_hex(content["sha256"], size=32, what="sha256", error=bad),
-            content_size=size,
-            content_nonce=from_hex(content["nonce"], size=NONCE_SIZE, what="nonce", error=bad),
-            readers={_reader(a): _wrapped_key(w) for a, w in readers_json.items()},
-            log=tuple(AccessEntry.from_json(e, document_id=document_id) for e in log_json),
+        limits.check(readers=len(readers_json), log_entries=len(log_json))
+        document_id = from_hex(data["documentId"], size=32, what="documentId", error=bad)
+        content_json = data["content"]
+        require_fields(content_json, _CONTENT_FIELDS, what="content", error=bad)
+        size = content_json["size"]
+        if not isinstance(size, int) or isinstance(size, bool) or not 16 <= size < 2**64:
+            raise bad("content size is not a valid ciphertext length")
+        content = Content(
+            sha256=from_hex(content_json["sha256"], size=32, what="sha256", error=bad),
+            size=size,
+            nonce=from_hex(content_json["nonce"], size=NONCE_SIZE, what="nonce", error=bad),
         )
-        envelope.access()
-        return envelope
+        return cls(
+            document_id=document_id,
+            content_sha256=content.sha256,
+            content_size=content.size,
+            content_nonce=content.nonce,
+            readers={_reader(a): _wrapped_key(w) for a, w in readers_json.items()},
+            log=tuple(
+                AccessEntry.from_json(e, document_id=document_id, content=content) for e in log_json
+            ),
+        )
 
 
 def _wrapped_key(data: Any) -> WrappedKey:

@@ -83,13 +83,17 @@ def public_key_from_signed_message(*, message: bytes, signature: bytes | str) ->
     Lets a service learn a participant's encryption key from any message it signed
     (for example its sign-in message), without asking for the key separately.
     """
-    sig = _raw_bytes(signature, what="signature")
-    if len(sig) != 65:
-        raise ValidationError("signature must be 65 bytes (r ‖ s ‖ v)")
-    v = sig[64] - 27 if sig[64] >= 27 else sig[64]
     digest = keccak(b"\x19Ethereum Signed Message:\n" + str(len(message)).encode() + message)
+    return recover_public_key(digest=digest, signature=_raw_bytes(signature, what="signature"))
+
+
+def recover_public_key(*, digest: bytes, signature: bytes) -> bytes:
+    """The uncompressed public key whose `r ‖ s ‖ v` signature is over the 32-byte `digest`."""
+    if len(signature) != 65:
+        raise ValidationError("signature must be 65 bytes (r ‖ s ‖ v)")
+    v = signature[64] - 27 if signature[64] >= 27 else signature[64]
     try:
-        recovered = Signature(sig[:64] + bytes([v])).recover_public_key_from_msg_hash(digest)
+        recovered = Signature(signature[:64] + bytes([v])).recover_public_key_from_msg_hash(digest)
     except Exception as err:  # eth-keys raises several unrelated types for bad signatures
         raise ValidationError("signature does not recover to a public key") from err
     return b"\x04" + recovered.to_bytes()

@@ -21,23 +21,30 @@ from pathlib import Path
 from ledger.config import LedgerSettings, get_settings
 from ledger.errors import EvidenceError, EvidenceTamperedError, NotFoundError
 from ledger.evidence.codec import to_hex
-from ledger.evidence.envelope import Envelope
+from ledger.evidence.envelope import DEFAULT_LIMITS, Envelope, EvidenceLimits
 from ledger.files import write_atomically
 
 
 class EvidenceStore:
     """Ciphertexts and envelopes under one root folder (default `<data dir>/evidence`)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, limits: EvidenceLimits = DEFAULT_LIMITS) -> None:
         self.root = root
+        self.limits = limits
         self.objects = root / "objects"
         self.envelopes = root / "envelopes"
         self.locks = root / "locks"
 
     @classmethod
-    def default(cls, settings: LedgerSettings | None = None) -> EvidenceStore:
-        """The store in the configured data directory."""
-        return cls((settings or get_settings()).data_dir / "evidence")
+    def default(
+        cls, settings: LedgerSettings | None = None, *, root: Path | None = None
+    ) -> EvidenceStore:
+        """The store at `root` (default `<data dir>/evidence`) with the configured limits."""
+        settings = settings or get_settings()
+        return cls(
+            root or settings.data_dir / "evidence",
+            limits=EvidenceLimits.from_settings(settings),
+        )
 
     def put_ciphertext(self, ciphertext: bytes) -> bytes:
         """Store a ciphertext under its sha256 (idempotent); returns the digest."""
@@ -72,13 +79,14 @@ class EvidenceStore:
             raise EvidenceTamperedError(
                 f"the envelope of {to_hex(document_id)} is not JSON"
             ) from err
-        envelope = Envelope.from_json(data)
+        envelope = Envelope.from_json(data, limits=self.limits)
         if envelope.document_id != document_id:
             raise EvidenceTamperedError(f"the envelope at {path.name} names another document")
         return envelope
 
     def save_envelope(self, envelope: Envelope, *, new: bool = False) -> None:
         """Write an envelope atomically; `new` refuses to replace an existing document."""
+        self.limits.check(readers=len(envelope.readers), log_entries=len(envelope.log))
         if new and self.has_envelope(envelope.document_id):
             raise EvidenceError(f"evidence document {to_hex(envelope.document_id)} exists")
         text = json.dumps(envelope.to_json(), indent=2, sort_keys=True) + "\n"

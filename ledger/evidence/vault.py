@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from ledger.errors import EvidenceTamperedError, NotAuthorisedReaderError
+from ledger.errors import (
+    EvidenceError,
+    EvidenceTamperedError,
+    NotAuthorisedReaderError,
+    ValidationError,
+)
 from ledger.evidence.access_log import AccessEntry
-from ledger.evidence.codec import parse_address, parse_bytes32
+from ledger.evidence.codec import parse_address, parse_bytes32, to_hex
 from ledger.evidence.envelope import Envelope
 from ledger.evidence.keys import PrivateKeyLike, PublicKeyLike
 from ledger.evidence.sealing import (
@@ -53,21 +58,36 @@ def upload(
 
 
 def store_sealed(
-    *, store: EvidenceStore, envelope_json: Any, ciphertext: bytes, uploader: str
+    *,
+    store: EvidenceStore,
+    envelope_json: Any,
+    ciphertext: bytes,
+    uploader: str,
+    parties: Collection[str] | None = None,
 ) -> Envelope:
     """Store a document its uploader sealed locally (the server never sees the plaintext).
 
     The envelope's access log must replay (every entry signed) with `uploader` as its uploader,
-    and the ciphertext must hash to the envelope's content digest; otherwise nothing is stored.
+    its initial readers must be among `parties` (the agreement's, when given), and the
+    ciphertext must hash to the envelope's content digest; otherwise nothing is stored.
     """
-    sealed = Envelope.from_json(envelope_json)
-    state = sealed.access()
-    if state.uploader != parse_address(uploader, what="uploader"):
+    # NOTE: every check that costs no signature recovery comes first (limits, an existing id,
+    # who the upload entries name), so a refused upload costs microseconds, not seconds.
+    sealed = Envelope.parse(envelope_json, limits=store.limits)
+    uploader = parse_address(uploader, what="uploader")
+    if store.has_envelope(sealed.document_id):
+        raise EvidenceError(f"evidence document {to_hex(sealed.document_id)} exists")
+    uploads = [entry for entry in sealed.log if entry.action == "upload"]
+    if any(entry.actor != uploader for entry in uploads):
         raise NotAuthorisedReaderError(
             f"the envelope's upload entries are not signed by {uploader}"
         )
+    outsiders = sorted({entry.reader for entry in uploads} - set(parties or ()))
+    if parties is not None and outsiders:
+        raise ValidationError(f"initial readers {outsiders} are not parties of the agreement")
     if not hmac.compare_digest(hashlib.sha256(ciphertext).digest(), sealed.content_sha256):
         raise EvidenceTamperedError("the ciphertext does not match the envelope's sha256")
+    sealed.access()
     with store.locked(sealed.document_id):
         store.put_ciphertext(ciphertext)
         store.save_envelope(sealed, new=True)

@@ -13,7 +13,6 @@ intent with its own key (an impersonation), and only the party's is accepted.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,10 +26,9 @@ from fastapi.routing import iter_route_contexts
 
 from ledger import signing
 from ledger.demo import DAY, SHARES_BPS, text_hash
-from ledger.evidence import seal
 from ledger.structs import AgreementParams
 from tests.api.conftest import sign_in
-from tests.api.test_private import public_key
+from tests.api.test_private import public_key, sealed_upload
 from tests.demo_park import DemoPark, DemoServer
 
 CALLERS = ("anonymous", "non_party", "party", "auditor", "admin")
@@ -86,7 +84,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/outbox/{entry_id}"): Row((401, 403, 200, 200, 403), private="outbox"),
     ("POST", "/audit"): Row((401, 403, 403, 200, 403), private="audit"),
     ("GET", "/evidence"): Row((401, 200, 200, 200, 200), private="evidence"),
-    ("GET", "/evidence/{document_id}"): Row((401, 403, 200, 200, 403), private="evidence"),
+    ("GET", "/evidence/{document_id}"): Row((401, 404, 200, 200, 404), private="evidence"),
     ("POST", "/evidence"): Row((401, 403, 201, 403, 403)),
     ("GET", "/contracts"): Row(OK),
     ("GET", "/events"): Row(OK),
@@ -118,17 +116,11 @@ def _hex(value: bytes) -> str:
     return "0x" + value.hex()
 
 
-def _sealed(world_party: LocalAccount, other: LocalAccount, text: str) -> dict[str, Any]:
-    """An upload body: `text` sealed by the party for itself and `other`."""
-    document = seal(
-        document=text.encode(),
-        reader_public_keys=[public_key(world_party), public_key(other)],
-        uploader_private_key=bytes(world_party.key),
-    )
-    return {
-        "envelope": document.envelope.to_json(),
-        "ciphertext": base64.b64encode(document.ciphertext).decode(),
-    }
+def _sealed(world: World, text: str) -> dict[str, Any]:
+    """An upload body: `text` sealed by the party for itself and the studio, its co-party."""
+    party, studio = world.party, world.park.cast.studio
+    readers = [public_key(party), public_key(studio)]
+    return sealed_upload(party, readers, world.park.agreement_id, text.encode())
 
 
 def _records_draft(world: World, tag: str) -> dict[str, Any]:
@@ -261,7 +253,7 @@ def requests_of(world: World) -> dict[tuple[str, str], Builder]:
         ("GET", "/evidence/{document_id}"): _get(f"/evidence/{world.document['id']}"),
         ("POST", "/evidence"): _post(
             "/evidence",
-            lambda _c, w, _s: _sealed(w.party, w.park.cast.studio, "matrix upload"),
+            lambda _c, w, _s: _sealed(w, "matrix upload"),
         ),
         ("GET", "/contracts"): _get("/contracts"),
         ("GET", "/events"): _get("/events", agreement_id=aid),
@@ -326,7 +318,7 @@ def world(demo_park: DemoPark, demo_server: DemoServer) -> World:
             "/contributions", json=_sign_records(client, world, cast.lab, "the pending batch")
         )
         assert pending.status_code == 202, pending.text
-        body = _sealed(cast.lab, cast.studio, "the lab's scan licence")
+        body = _sealed(world, "the lab's scan licence")
         uploaded = client.post("/evidence", json=body, headers=tokens["party"])
         assert uploaded.status_code == 201, uploaded.text
     world.entry.update(pending.json())

@@ -53,7 +53,7 @@ def test_evidence_upload_is_a_422_problem_when_the_ciphertext_has_a_non_ascii_ch
     client: TestClient, suite: Suite
 ) -> None:
     headers = {"Authorization": f"Bearer {sign_in(client, suite.accounts[1])}"}
-    body = {"envelope": {}, "ciphertext": "\u0091\u00b4\u009f"}
+    body = {"agreement_id": UNKNOWN, "envelope": {}, "ciphertext": "\u0091\u00b4\u009f"}
     response = client.post("/evidence", json=body, headers=headers)
     assert _problem(response, 422)["detail"] == "ciphertext: not base64"
 

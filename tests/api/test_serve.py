@@ -15,13 +15,12 @@ import httpx
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
 from ledger import signing
 from ledger.chain.anvil import free_port
 from ledger.chain.base import dev_accounts
 from ledger.client import Ledger
-from ledger.structs import AgreementParams
+from tests.api.test_private import propose_between
 
 
 def wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 180) -> httpx.Response:
@@ -129,23 +128,7 @@ def propose_agreement(
         deployment=data / "deployments" / "31337.json", rpc=f"http://127.0.0.1:{anvil_port}"
     )
     admin, proposer, party = dev_accounts(3)
-    ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
-    for account in (proposer, party):
-        ledger.registry.register(
-            account=account.address,
-            kind=0,
-            profile_hash=keccak(text=account.address),
-            sender=admin,
-        )
-    params = AgreementParams(
-        parties=[proposer.address, party.address],
-        shares_bps=[5000, 5000],
-        terms_hash=keccak(text="exhibition terms"),
-        consent_deadline=ledger.timestamp() + 86_400,
-    )
-    salt = keccak(text="serve-round-trip")
-    ledger.agreements.propose(params=params, salt=salt, sender=proposer)
-    aid = "0x" + ledger.agreements.agreement_id_of(proposer=proposer.address, salt=salt).hex()
+    aid = propose_between(ledger, admin=admin, parties=[proposer, party], tag="serve-round-trip")
     return ledger, proposer, party, aid
 
 

@@ -68,16 +68,21 @@ def _independent_open(envelope: dict[str, Any], ciphertext: bytes, secret: bytes
     )
 
 
-def _independent_signer(document_id: bytes, entry: dict[str, Any]) -> bytes:
+def _independent_signer(envelope: dict[str, Any], entry: dict[str, Any]) -> bytes:
     """Recover the address that signed an access-log entry, per the EIP-712 definition."""
     type_hash = _keccak(
-        b"EvidenceAccess(string action,bytes32 documentId,address actor,address reader,"
+        b"EvidenceAccess(string action,bytes32 documentId,bytes32 contentSha256,"
+        b"uint64 contentSize,bytes12 contentNonce,address actor,address reader,"
         b"bytes32 wrapHash,uint64 timestamp)"
     )
+    content = envelope["content"]
     struct_hash = _keccak(
         type_hash
         + _keccak(entry["action"].encode())
-        + document_id
+        + _hex(envelope["documentId"])
+        + _hex(content["sha256"])
+        + content["size"].to_bytes(32, "big")
+        + _hex(content["nonce"]).ljust(32, b"\x00")
         + _hex(entry["actor"]).rjust(32, b"\x00")
         + _hex(entry["reader"]).rjust(32, b"\x00")
         + _hex(entry["wrapHash"])
@@ -86,7 +91,7 @@ def _independent_signer(document_id: bytes, entry: dict[str, Any]) -> bytes:
     domain = _keccak(
         _keccak(b"EIP712Domain(string name,string version)")
         + _keccak(b"Park Ledger Evidence")
-        + _keccak(b"1")
+        + _keccak(b"2")
     )
     digest = _keccak(b"\x19\x01" + domain + struct_hash)
     signature = _hex(entry["signature"])
@@ -124,8 +129,7 @@ def test_independent_reader_decrypts_when_following_the_spec(
 def test_independent_check_recovers_every_log_signer_when_following_the_spec(
     stored: dict[str, Any], party_a: ParticipantKey, party_b: ParticipantKey
 ) -> None:
-    document_id = _hex(stored["documentId"])
-    signers = [_independent_signer(document_id, e) for e in stored["log"]]
+    signers = [_independent_signer(stored, e) for e in stored["log"]]
     assert signers == [_hex(e["actor"]) for e in stored["log"]]
     assert signers[0] == _hex(party_a.address)
     assert signers[-1] == _hex(party_b.address)

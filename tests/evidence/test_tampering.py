@@ -57,7 +57,7 @@ def test_read_fails_tampered_when_ciphertext_and_its_address_both_replaced(
         data["content"]["sha256"] = "0x" + digest.hex()
 
     _edit_envelope(store, sealed, point_at_forgery)
-    with pytest.raises(EvidenceTamperedError, match="ciphertext failed authentication"):
+    with pytest.raises(EvidenceTamperedError, match="content or readers it signs were changed"):
         read(store=store, document_id=sealed.document_id, reader_private_key=party_a)
 
 
@@ -76,7 +76,7 @@ def test_read_fails_tampered_when_content_nonce_changed(
         data["content"]["nonce"] = _flip(data["content"]["nonce"])
 
     _edit_envelope(store, sealed, change_nonce)
-    with pytest.raises(EvidenceTamperedError, match="ciphertext failed authentication"):
+    with pytest.raises(EvidenceTamperedError, match="content or readers it signs were changed"):
         read(store=store, document_id=sealed.document_id, reader_private_key=party_b)
 
 
@@ -142,7 +142,7 @@ def _swap_wraps(data: dict[str, Any], a: ParticipantKey, b: ParticipantKey) -> N
 
 
 METADATA_EDITS: dict[str, Edit] = {
-    "version": _setter(("version",), 2),
+    "version": _setter(("version",), 1),
     "algorithm": _setter(("algorithms", "content"), "AES-128-GCM"),
     "unknown field": _setter(("note",), "hello"),
     "document id": _setter(("documentId",), "0x" + "ab" * 32),
@@ -204,6 +204,7 @@ def test_read_fails_tampered_when_outsider_forges_a_grant_to_itself(
         key=outsider,
         action="grant",
         document_id=sealed.document_id,
+        content=sealed.envelope.content,
         reader=outsider.address,
         wrap_hash=wrapped.digest(),
         timestamp=2_000_000_000,
