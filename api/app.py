@@ -113,12 +113,18 @@ def create_app(
     ):
         app.include_router(resource.router)
     dashboard.mount(app)
-    # NOTE: added last = outermost: the request id wraps everything, then limits apply.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # NOTE: added last = outermost: the request id and the security headers wrap everything
+    # (refusals included), then the limits apply.
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,
         burst=settings.rate_limit_burst,
+        max_clients=settings.rate_limit_clients,
     )
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -1,13 +1,16 @@
-"""Pure-ASGI middleware: request ids with structured access logs, body size limit, rate limit."""
+"""Pure-ASGI middleware: request ids, security headers and structured access logs; body size
+and JSON depth limits; rate limit."""
 
 from __future__ import annotations
 
 import json
 import logging
 import math
+import re
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -20,6 +23,24 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 access_log = logging.getLogger("api.access")
 
 PROBLEM_TYPE = "application/problem+json"
+
+# NOTE: the dashboard is vanilla JS modules, a stylesheet and fetch() to this origin; it
+# builds the page without innerHTML and sets styles through the CSSOM, so 'self' suffices.
+APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# NOTE: FastAPI's /docs (Swagger UI) and /redoc load their bundles from jsDelivr and start
+# them with an inline script; only those pages get this looser policy.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
+    "https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
 
 
 async def _send_problem(
@@ -49,8 +70,10 @@ async def _send_problem(
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (`X-Request-ID`, kept if the client sent one) and logs one
-    JSON line per request: id, method, path, status, duration."""
+    """Gives every request an id (`X-Request-ID`, kept if the client sent one), every answer
+    the browser security headers (Content-Security-Policy, X-Frame-Options,
+    X-Content-Type-Options, Referrer-Policy), and logs one JSON line per request: id, method,
+    path, status, duration."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -64,13 +87,20 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        csp = DOCS_CSP if scope.get("path", "").startswith(DOCS_PATHS) else APP_CSP
+        added = [
+            (b"x-request-id", request_id.encode()),
+            (b"content-security-policy", csp.encode()),
+            (b"x-frame-options", b"DENY"),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message.get("headers", []), *added]
             await send(message)
 
         try:
@@ -90,23 +120,30 @@ class RequestContextMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuses request bodies over `max_bytes` with 413, whether announced or streamed."""
+    """Refuses request bodies over `max_bytes` with 413, whether announced or streamed, and
+    JSON bodies nested deeper than `max_json_depth` with 400, before anything parses them."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    BODILESS = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_json_depth: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_json_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        detail = f"request bodies are limited to {self.max_bytes} bytes"
+        json_body = scope.get("method") not in self.BODILESS
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _send_problem(
-                    send, status=413, slug="body-too-large", title="Body too large", detail=detail
-                )
+                await self._too_large(send)
                 return
+            if name == b"content-type":
+                json_body = json_body and b"json" in value.lower()
+        if json_body:
+            await self._json(scope, receive, send)
+            return
         received = 0
 
         async def limited_receive() -> Message:
@@ -121,38 +158,139 @@ class BodySizeLimitMiddleware:
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLargeError:
-            await _send_problem(
-                send, status=413, slug="body-too-large", title="Body too large", detail=detail
-            )
+            await self._too_large(send)
+
+    async def _json(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read a JSON body whole (it is bounded), check its size and depth, then replay it."""
+        # NOTE: the JSON parsers recurse once per level, and a small body of nested brackets
+        # can exhaust the C stack: the depth is scanned iteratively before anything parses.
+        scanner = JsonDepthScanner(self.max_json_depth)
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message], receive), send)
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                await self._too_large(send)
+                return
+            try:
+                scanner.feed(chunk)
+            except JsonTooDeepError:
+                await _send_problem(
+                    send,
+                    status=400,
+                    slug="json-too-deep",
+                    title="JSON nested too deeply",
+                    detail=f"JSON bodies may nest arrays and objects {self.max_json_depth} deep",
+                )
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        whole = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([whole], receive), send)
+
+    async def _too_large(self, send: Send) -> None:
+        await _send_problem(
+            send,
+            status=413,
+            slug="body-too-large",
+            title="Body too large",
+            detail=f"request bodies are limited to {self.max_bytes} bytes",
+        )
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that hands out `messages` first, then the connection's own."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 class _BodyTooLargeError(Exception):
     pass
 
 
+class JsonTooDeepError(Exception):
+    """A JSON text nests arrays and objects deeper than allowed."""
+
+
+_JSON_TOKENS = re.compile(rb'[\[\]{}"\\]')
+
+
+class JsonDepthScanner:
+    """Tracks the nesting depth of a JSON text fed in chunks, without parsing it: brackets
+    inside strings (escapes included) do not count. Raises JsonTooDeepError past `limit`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False  # the previous chunk ended inside a string on a backslash
+
+    def feed(self, chunk: bytes) -> None:
+        """Scan the next chunk of the body."""
+        if not chunk:
+            return
+        skip_to = 1 if self.escaped else 0
+        self.escaped = False
+        for match in _JSON_TOKENS.finditer(chunk, skip_to):
+            at = match.start()
+            if at < skip_to:
+                continue
+            token = chunk[at]
+            if self.in_string:
+                if token == 0x5C:  # backslash: the next byte is escaped
+                    skip_to = at + 2
+                    self.escaped = skip_to > len(chunk)
+                elif token == 0x22:
+                    self.in_string = False
+            elif token == 0x22:
+                self.in_string = True
+            elif token in b"[{":
+                self.depth += 1
+                if self.depth > self.limit:
+                    raise JsonTooDeepError
+            elif token in b"]}":
+                self.depth -= 1
+
+
 class RateLimitMiddleware:
     """A token bucket per client address: `per_minute` sustained, `burst` at once; 429 with
-    `Retry-After` beyond that. Health probes are exempt."""
+    `Retry-After` beyond that. Health probes are exempt. At most `max_clients` buckets are
+    kept: the least recently seen client's bucket goes first."""
 
     EXEMPT = ("/health", "/ready")
 
-    def __init__(self, app: ASGIApp, *, per_minute: int, burst: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, per_minute: int, burst: int, max_clients: int = 100_000
+    ) -> None:
         self.app = app
         self.rate = per_minute / 60.0
         self.burst = float(burst)
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def _take(self, client: str) -> float:
         """Take a token for `client`; returns 0 when allowed, else seconds to wait."""
         now = time.monotonic()
         with self._lock:
-            tokens, last = self._buckets.get(client, (self.burst, now))
+            tokens, last = self._buckets.pop(client, (self.burst, now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[client] = (tokens - 1.0, now)
+            allowed = tokens >= 1.0
+            self._buckets[client] = (tokens - 1.0 if allowed else tokens, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+            if allowed:
                 return 0.0
-            self._buckets[client] = (tokens, now)
             return (1.0 - tokens) / self.rate if self.rate > 0 else 60.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -61,11 +61,12 @@ def problem_response(
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting problem+json errors for `statuses`."""
     descriptions = {
-        400: "Malformed request",
+        400: "Malformed request (also: a bad signature; JSON nested deeper than 64)",
         401: "Missing, invalid or expired bearer token",
         403: "Signed in, but not allowed to see or do this",
         404: "No such object",
-        409: "Conflicts with the ledger's state (decoded contract error or idempotency conflict)",
+        409: "Conflicts with the ledger's state (decoded contract error, idempotency conflict, "
+        "or another intent pending at the signer's nonce)",
         413: "Request body too large",
         422: "Request failed validation; `errors` names each field",
         429: "Too many requests; retry after `Retry-After` seconds",

@@ -11,6 +11,7 @@ import argparse
 import gc
 import logging
 import os
+import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -28,6 +29,12 @@ from ledger.runtime import ParkRuntime
 from ledger.services import ParkServices
 
 log = logging.getLogger(__name__)
+
+# NOTE: importing py-evm (and py_ecc) raises the recursion limit to 100,000 for the EVM's
+# call depth; a serving process then lets a parser recurse until the C stack overflows
+# (SIGSEGV) instead of raising RecursionError. 10,000 keeps the in-process EVM's 1024-deep
+# calls and stays far inside an 8 MiB stack.
+SERVING_RECURSION_LIMIT = 10_000
 
 
 def register(commands: Any) -> None:
@@ -95,20 +102,19 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"chain {runtime.deployment.chain_id} at {node}", flush=True)
         if settings.workers == 1:
             app = create_app(runtime, settings, services)
-            freeze_startup_objects()
-            uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+            prepare_serving_process()
+            uvicorn.run(app, **uvicorn_options(settings))
         else:
             # NOTE: the token key is created here, once, not by N workers racing to.
             load_or_create_signing_key(runtime.data_dir / SIGNING_KEY_FILE)
             os.environ.update(worker_environment(settings, node=node, services=services))
             print(f"{settings.workers} worker processes; indexer and relayer in this one")
+            sys.setrecursionlimit(SERVING_RECURSION_LIMIT)
             uvicorn.run(
                 f"{__name__}:worker_app",
                 factory=True,
                 workers=settings.workers,
-                host=settings.host,
-                port=settings.port,
-                log_level="info",
+                **uvicorn_options(settings),
             )
     print("stopped: outbox flushed, indexer and relayer stopped, node state saved")
     return 0
@@ -139,12 +145,28 @@ def worker_app() -> FastAPI:
         runtime.close()
         raise
     app = create_app(runtime, settings, services, closes=(services, runtime))
-    freeze_startup_objects()
+    prepare_serving_process()
     return app
 
 
-def freeze_startup_objects() -> None:
-    """Move everything built at startup out of the garbage collector's sight."""
+def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
+    """How uvicorn listens for `settings`: forwarded headers only from the trusted proxies."""
+    # NOTE: uvicorn's default believes X-Forwarded-For from 127.0.0.1, so anything on the
+    # host (or a client behind a proxy that passes the header on) picks its own address.
+    trusted = settings.trusted_proxies.strip()
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
+
+
+def prepare_serving_process() -> None:
+    """A sane recursion limit; everything built at startup out of the garbage collector's
+    sight."""
+    sys.setrecursionlimit(SERVING_RECURSION_LIMIT)
     # NOTE: web3, SQLAlchemy, pydantic and the ABIs leave ~200k long-lived objects that every
     # full collection walks again, a pause taken by whichever request is running: frozen, the
     # list reads' p99 in make bench went from 56 to 44 ms and /health's from 78 to 12 ms.

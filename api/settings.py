@@ -23,8 +23,17 @@ class ApiSettings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     token_ttl_s: int = 900
     max_body_bytes: int = 1_048_576
+    max_json_depth: int = Field(default=64, ge=1, le=1_000)
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
+    rate_limit_clients: int = Field(default=100_000, ge=1)
+    # NOTE: X-Forwarded-For names the client only when a proxy we run wrote it; trusting it
+    # from anyone else lets each request pick its own rate-limit bucket.
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For/-Proto are believed; empty: none",
+    )
 
     @property
     def domain(self) -> str:

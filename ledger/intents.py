@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from eth_abi import decode, encode
-from eth_utils import function_signature_to_4byte_selector
+from eth_utils import function_signature_to_4byte_selector, keccak
+from web3 import Web3
 
 from ledger import signing
 from ledger import validation as v
-from ledger.client import Ledger, SignedRecords
+from ledger.client import AgreementTerms, Ledger, Proposal, SignedRecords
 from ledger.errors import (
     IntentConflictError,
     NonceMismatchError,
@@ -133,11 +134,51 @@ def batch_votes(entries: Sequence[OutboxEntry]) -> Call:
 BATCHERS = {CONSENT_KIND: batch_consents, VOTE_KIND: batch_votes}
 """Batchers by intent kind, for `Relayer(batchers=BATCHERS)` or `register_batcher`."""
 
+RECORDED_TOPIC = keccak(
+    text=f"ContributionsRecorded(bytes32,address,bytes32,bytes32,uint256,{CONTRIBUTION_ABI}[])"
+)
+_RECORDED_DATA = ["bytes32", "bytes32", "uint256", f"{CONTRIBUTION_ABI}[]"]
+
+
+def record_applied(w3: Web3, entry: OutboxEntry) -> int | None:
+    """The block whose `ContributionsRecorded` holds the entry's signed batch (the same
+    contributor, nonce and records: someone sent the signature first), if any."""
+    agreement, contributor, records, nonce, _deadline, _signature = decode(
+        _RECORD_ARGS, entry.intent.data[4:]
+    )
+    # NOTE: the two indexed topics narrow the search to this contributor in this agreement;
+    # a signed nonce is consumed once, so at most one event can match.
+    logs = w3.eth.get_logs(
+        {
+            "address": entry.intent.target,  # type: ignore[typeddict-item]
+            "fromBlock": 0,
+            "toBlock": "latest",
+            "topics": [
+                "0x" + RECORDED_TOPIC.hex(),
+                "0x" + bytes(agreement).hex(),
+                "0x" + encode(["address"], [contributor]).hex(),
+            ],
+        }
+    )
+    for log in logs:
+        _root, _pre_head, logged_nonce, logged = decode(_RECORDED_DATA, bytes(log["data"]))
+        if logged_nonce == nonce and list(logged) == list(records) and not log.get("removed"):
+            return int(log["blockNumber"])
+    return None
+
+
+APPLIED_CHECKS = {RECORD_KIND: record_applied}
+"""Applied checks by intent kind, for `Relayer(applied=APPLIED_CHECKS)`: a record batch that a
+front-runner sent first is confirmed, as the consent and vote batches' skips already make them."""
+
 
 # -- pre-flight checks -------------------------------------------------------------------
-# NOTE: each check reads the chain once per rule, in the order the contract applies them, and
-# raises the typed LedgerError the API maps to a status (400 signature, 403 right, 404 unknown,
-# 409 state/nonce); a check that passes means the call would succeed if sent now.
+# NOTE: each check reads the chain once per rule and raises the typed LedgerError the API maps
+# to a status (400 signature, 403 right, 404 unknown, 409 state/nonce); a check that passes
+# means the call would succeed if sent now. Each has two halves: `authenticate_*` (the right
+# to act, then the signature) and `check_*_state` (status, deadline, nonce). The right to act
+# comes first, so no outsider makes the node run a contract wallet's ERC-1271 check; the
+# signature comes before anything private (an idempotency key's use) is answered.
 
 
 def _check_deadline(ledger: Ledger, deadline: int) -> None:
@@ -153,11 +194,18 @@ def _check_nonce(ledger: Ledger, agreement_id: bytes, signer: str, nonce: int) -
 
 def check_consent(ledger: Ledger, *, agreement_id: bytes | str, consent: ConsentSignature) -> None:
     """Raise unless `consent` would be accepted by `consentBySignatures` now."""
+    terms = authenticate_consent(ledger, agreement_id, consent)
+    check_consent_state(ledger, agreement_id=agreement_id, consent=consent, terms=terms)
+
+
+def authenticate_consent(
+    ledger: Ledger, agreement_id: bytes | str, consent: ConsentSignature
+) -> AgreementTerms:
+    """The agreement's terms once `consent`'s signer is a party that signed this consent."""
     aid = v.bytes32(agreement_id, field="agreement_id")
     terms = ledger.agreements.terms(aid)
-    if terms.status is not AgreementStatus.PROPOSED:
-        raise IntentConflictError(f"the agreement is {terms.status.name.lower()}, not proposed")
-    _check_deadline(ledger, consent.deadline)
+    if ledger.agreements.party(aid, consent.signer) is None:
+        raise NotAPartyError(f"{consent.signer} is not a party of the agreement")
     typed = signing.consent_typed_data(
         chain_id=ledger.chain_id,
         agreements=ledger.agreements.address,
@@ -168,8 +216,21 @@ def check_consent(ledger: Ledger, *, agreement_id: bytes | str, consent: Consent
         deadline=consent.deadline,
     )
     signing.verify(typed, consent.signature, signer=consent.signer, w3=ledger.w3)
-    if ledger.agreements.party(aid, consent.signer) is None:
-        raise NotAPartyError(f"{consent.signer} is not a party of the agreement")
+    return terms
+
+
+def check_consent_state(
+    ledger: Ledger,
+    *,
+    agreement_id: bytes | str,
+    consent: ConsentSignature,
+    terms: AgreementTerms,
+) -> None:
+    """Raise unless an authenticated `consent` applies to the agreement's current state."""
+    aid = v.bytes32(agreement_id, field="agreement_id")
+    if terms.status is not AgreementStatus.PROPOSED:
+        raise IntentConflictError(f"the agreement is {terms.status.name.lower()}, not proposed")
+    _check_deadline(ledger, consent.deadline)
     if ledger.agreements.consent_version(aid, consent.signer) == terms.version:
         raise IntentConflictError(f"{consent.signer} already consented to v{terms.version}")
     _check_nonce(ledger, aid, consent.signer, consent.nonce)
@@ -177,10 +238,19 @@ def check_consent(ledger: Ledger, *, agreement_id: bytes | str, consent: Consent
 
 def check_vote(ledger: Ledger, *, proposal_id: int, vote: VoteSignature) -> None:
     """Raise unless `vote` would be accepted by `voteBySignatures` now."""
+    check_vote_state(ledger, vote=vote, proposal=authenticate_vote(ledger, proposal_id, vote))
+
+
+def authenticate_vote(ledger: Ledger, proposal_id: int, vote: VoteSignature) -> Proposal:
+    """The proposal once `vote`'s voter may vote on it and signed this vote."""
     proposal = ledger.governance.proposal(proposal_id)
-    if proposal.status is not ProposalStatus.VOTING or ledger.timestamp() >= proposal.vote_end:
-        raise IntentConflictError(f"proposal {proposal_id} is not open for votes")
-    _check_deadline(ledger, vote.deadline)
+    is_joiner = proposal.kind is ProposalKind.ADD_PARTY and proposal.target == vote.voter
+    party = ledger.agreements.party(proposal.agreement_id, vote.voter)
+    if not is_joiner and (
+        party is None
+        or (proposal.kind is ProposalKind.REMOVE_PARTY and proposal.target == vote.voter)
+    ):
+        raise NotAPartyError(f"{vote.voter} may not vote on proposal {proposal_id}")
     typed = signing.vote_typed_data(
         chain_id=ledger.chain_id,
         governance=ledger.governance.address,
@@ -191,27 +261,36 @@ def check_vote(ledger: Ledger, *, proposal_id: int, vote: VoteSignature) -> None
         deadline=vote.deadline,
     )
     signing.verify(typed, vote.signature, signer=vote.voter, w3=ledger.w3)
-    is_joiner = proposal.kind is ProposalKind.ADD_PARTY and proposal.target == vote.voter
-    party = ledger.agreements.party(proposal.agreement_id, vote.voter)
-    if is_joiner:
+    return proposal
+
+
+def check_vote_state(ledger: Ledger, *, vote: VoteSignature, proposal: Proposal) -> None:
+    """Raise unless an authenticated `vote` applies to the proposal's current state."""
+    proposal_id = proposal.proposal_id
+    if proposal.status is not ProposalStatus.VOTING or ledger.timestamp() >= proposal.vote_end:
+        raise IntentConflictError(f"proposal {proposal_id} is not open for votes")
+    _check_deadline(ledger, vote.deadline)
+    if proposal.kind is ProposalKind.ADD_PARTY and proposal.target == vote.voter:
         if proposal.joiner_answer:
             raise IntentConflictError(f"{vote.voter} already answered proposal {proposal_id}")
-    elif party is None or (
-        proposal.kind is ProposalKind.REMOVE_PARTY and proposal.target == vote.voter
-    ):
-        raise NotAPartyError(f"{vote.voter} may not vote on proposal {proposal_id}")
-    elif proposal.voted_mask >> party.index & 1:
-        raise IntentConflictError(f"{vote.voter} already voted on proposal {proposal_id}")
+    else:
+        party = ledger.agreements.party(proposal.agreement_id, vote.voter)
+        if party is not None and proposal.voted_mask >> party.index & 1:
+            raise IntentConflictError(f"{vote.voter} already voted on proposal {proposal_id}")
     _check_nonce(ledger, proposal.agreement_id, vote.voter, vote.nonce)
 
 
 def check_records(ledger: Ledger, *, signed: SignedRecords) -> None:
     """Raise unless the signed batch would be accepted by `recordBySignature` now."""
+    authenticate_records(ledger, signed)
+    check_records_state(ledger, signed=signed)
+
+
+def authenticate_records(ledger: Ledger, signed: SignedRecords) -> None:
+    """Raise unless the contributor is a party that signed this batch."""
     aid = signed.agreement_id
-    status = ledger.agreements.status(aid)
-    if status is not AgreementStatus.ACTIVE:
-        raise IntentConflictError(f"the agreement is {status.name.lower()}, not active")
-    _check_deadline(ledger, signed.deadline)
+    if ledger.agreements.party(aid, signed.contributor) is None:
+        raise NotAPartyError(f"{signed.contributor} is not a party of the agreement")
     typed = signing.record_typed_data(
         chain_id=ledger.chain_id,
         contributions=ledger.contributions.address,
@@ -222,8 +301,15 @@ def check_records(ledger: Ledger, *, signed: SignedRecords) -> None:
         deadline=signed.deadline,
     )
     signing.verify(typed, signed.signature, signer=signed.contributor, w3=ledger.w3)
-    if ledger.agreements.party(aid, signed.contributor) is None:
-        raise NotAPartyError(f"{signed.contributor} is not a party of the agreement")
+
+
+def check_records_state(ledger: Ledger, *, signed: SignedRecords) -> None:
+    """Raise unless an authenticated batch applies to the agreement's current state."""
+    aid = signed.agreement_id
+    status = ledger.agreements.status(aid)
+    if status is not AgreementStatus.ACTIVE:
+        raise IntentConflictError(f"the agreement is {status.name.lower()}, not active")
+    _check_deadline(ledger, signed.deadline)
     _check_record_rules(ledger, aid, signed.records)
     _check_nonce(ledger, aid, signed.contributor, signed.nonce)
 

@@ -97,6 +97,7 @@ class ParkServices(Closing):
                 decoder=runtime.decoder,
                 config=relayer_config,
                 batchers=intents.BATCHERS,
+                applied=intents.APPLIED_CHECKS,
             )
         self._round = threading.RLock()
         # NOTE: the in-process chain (eth-tester) is not thread-safe: request handlers that

@@ -31,6 +31,9 @@ from ledger.structs import (
 )
 
 KEY_SEPARATOR = ":"
+# The outbox slot a signed intent takes (one pending intent per signer and nonce in an
+# agreement) and the state checks still to run once its signature was verified.
+Checked = tuple[str, Callable[[], Intent]]
 MAX_PENDING = 500  # per status: an operator's backlog beyond this is not a party's view
 
 
@@ -48,8 +51,8 @@ def owner_of(entry: OutboxEntry) -> str | None:
 
 class Submissions:
     """Builds typed data for parties to sign, and journals their signed intents once the
-    pre-flight checks (`ledger.intents.check_*`: signature, right to act, nonce, deadline,
-    state) say the contract would accept them now."""
+    pre-flight checks (`ledger.intents`: right to act, signature, then state, deadline and
+    nonce) say the contract would accept them now."""
 
     def __init__(
         self,
@@ -145,41 +148,58 @@ class Submissions:
     ) -> OutboxEntry:
         """Check a signed consent, then journal `consentBySignatures` for it."""
 
-        def checked() -> Intent:
-            intents.check_consent(self.ledger, agreement_id=agreement_id, consent=consent)
-            return intents.encode_consent(
-                agreements=self.ledger.agreements.address,
-                agreement_id=agreement_id,
-                consent=consent,
-            )
+        def authenticated() -> Checked:
+            terms = intents.authenticate_consent(self.ledger, agreement_id, consent)
 
-        return self._submit(consent.signer, client_key, content_hash, checked)
+            def checked() -> Intent:
+                intents.check_consent_state(
+                    self.ledger, agreement_id=agreement_id, consent=consent, terms=terms
+                )
+                return intents.encode_consent(
+                    agreements=self.ledger.agreements.address,
+                    agreement_id=agreement_id,
+                    consent=consent,
+                )
+
+            return _slot(agreement_id, consent.signer, consent.nonce), checked
+
+        return self._submit(consent.signer, client_key, content_hash, authenticated)
 
     def submit_vote(
         self, *, proposal_id: int, vote: VoteSignature, client_key: str | None, content_hash: str
     ) -> OutboxEntry:
         """Check a signed vote, then journal `voteBySignatures` for it."""
 
-        def checked() -> Intent:
-            intents.check_vote(self.ledger, proposal_id=proposal_id, vote=vote)
-            return intents.encode_vote(
-                governance=self.ledger.governance.address, proposal_id=proposal_id, vote=vote
-            )
+        def authenticated() -> Checked:
+            proposal = intents.authenticate_vote(self.ledger, proposal_id, vote)
 
-        return self._submit(vote.voter, client_key, content_hash, checked)
+            def checked() -> Intent:
+                intents.check_vote_state(self.ledger, vote=vote, proposal=proposal)
+                return intents.encode_vote(
+                    governance=self.ledger.governance.address, proposal_id=proposal_id, vote=vote
+                )
+
+            return _slot(proposal.agreement_id, vote.voter, vote.nonce), checked
+
+        return self._submit(vote.voter, client_key, content_hash, authenticated)
 
     def submit_records(
         self, *, signed: SignedRecords, client_key: str | None, content_hash: str
     ) -> OutboxEntry:
         """Check a contributor's signed batch, then journal `recordBySignature` for it."""
 
-        def checked() -> Intent:
-            intents.check_records(self.ledger, signed=signed)
-            return intents.encode_record(
-                contributions=self.ledger.contributions.address, signed=signed
-            )
+        def authenticated() -> Checked:
+            intents.authenticate_records(self.ledger, signed)
 
-        return self._submit(signed.contributor, client_key, content_hash, checked)
+            def checked() -> Intent:
+                intents.check_records_state(self.ledger, signed=signed)
+                return intents.encode_record(
+                    contributions=self.ledger.contributions.address, signed=signed
+                )
+
+            return _slot(signed.agreement_id, signed.contributor, signed.nonce), checked
+
+        return self._submit(signed.contributor, client_key, content_hash, authenticated)
 
     def pending(self, *, agreement_id: str, proposal_ids: Iterable[int]) -> list[OutboxEntry]:
         """Relayed intents of one agreement not yet confirmed (consents and record batches
@@ -199,20 +219,25 @@ class Submissions:
         signer: str,
         client_key: str | None,
         content_hash: str,
-        checked: Callable[[], Intent],
+        authenticated: Callable[[], Checked],
     ) -> OutboxEntry:
-        """A retry answers with its first entry; otherwise `checked()` runs the pre-flight
-        checks (raising on a bad intent) and its intent is journaled."""
+        """The signer's right and signature are checked first; then a retry answers with its
+        first entry; otherwise the state checks run (raising on a bad intent) and the intent
+        is journaled, unless another intent at the signer's nonce is still pending (409)."""
         key = _key(signer, client_key, content_hash)
+        # NOTE: authenticated before the key is looked up: a caller who cannot sign as the
+        # signer must not learn which keys the signer used (409 against 400).
+        with self.guard:
+            slot, checked = authenticated()
         if (known := self._known(key, content_hash)) is not None:
             return known
         with self.guard:
             intent = checked()
-        return self.outbox.submit(intent, idempotency_key=key, content_hash=content_hash)
+        return self.outbox.submit(intent, idempotency_key=key, content_hash=content_hash, slot=slot)
 
     def _known(self, key: str, content_hash: str) -> OutboxEntry | None:
-        """The entry already journaled under `key` (a retry), checked before the chain is: a
-        retried intent that has since been mined must still answer with its first entry."""
+        """The entry already journaled under `key` (a retry), checked before the chain's state
+        is: a retried intent that has since been mined must still answer with its first entry."""
         entry = self.outbox.find(key)
         if entry is not None and entry.content_hash != content_hash:
             raise IdempotencyConflictError(
@@ -230,6 +255,12 @@ def _concerns(entry: OutboxEntry, agreement_id: bytes, proposal_ids: set[int]) -
     if selector in (intents.CONSENT_SELECTOR, intents.RECORD_SELECTOR):
         return first == agreement_id
     return selector == intents.VOTE_SELECTOR and int.from_bytes(first, "big") in proposal_ids
+
+
+def _slot(agreement_id: bytes | str, signer: str, nonce: int) -> str:
+    """The outbox slot of a signer's nonce in an agreement: one pending intent may hold it."""
+    aid = v.bytes32(agreement_id, field="agreement_id")
+    return f"nonce:0x{aid.hex()}:{v.address(signer, field='signer')}:{nonce}"
 
 
 def _key(signer: str, client_key: str | None, content_hash: str) -> str:

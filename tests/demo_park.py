@@ -16,6 +16,7 @@ from eth_account.signers.local import LocalAccount
 from fastapi import FastAPI
 
 from api.app import create_app
+from api.serve import uvicorn_options
 from api.settings import ApiSettings
 from ledger.chain import MemoryChain
 from ledger.chain.anvil import free_port
@@ -40,11 +41,16 @@ def served_settings(port: int) -> ApiSettings:
 
 
 @contextmanager
-def served(app: FastAPI, port: int) -> Iterator[str]:
-    """`app` served by uvicorn over real sockets on loopback `port`; yields its base URL."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
+def served(app: FastAPI, port: int, settings: ApiSettings | None = None) -> Iterator[str]:
+    """`app` served by uvicorn over real sockets on loopback `port`, configured as
+    `park-ledger serve` configures it for `settings`; yields its base URL."""
+    options = {
+        **uvicorn_options(settings or served_settings(port)),
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+    }
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", **options))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

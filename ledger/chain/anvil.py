@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,6 +26,25 @@ from ledger.toolchain import anvil_binary
 ANVIL_CHAIN_ID = 31337
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` that has the kernel SIGTERM the child when the process that started it
+    dies (Linux `prctl(PR_SET_PDEATHSIG)`); None where there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    parent = os.getpid()
+
+    def arm() -> None:
+        # NOTE: runs in the forked child before exec, so only async-signal-safe work: the
+        # foreign function was resolved above, in the parent.
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call: nobody will stop us
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
 
 
 def free_port() -> int:
@@ -143,6 +166,10 @@ class AnvilChain(RpcChain):
             # NOTE: its own process group, so Ctrl-C in a terminal reaches us first and we
             # stop anvil in order (state dumped) rather than racing it.
             start_new_session=True,
+            # NOTE: and if we die without stopping it (SIGKILL, a crash), the kernel sends it
+            # SIGTERM: it dumps its state and exits instead of holding the port as an orphan.
+            # The "parent" is the starting thread: start the node from a long-lived one.
+            preexec_fn=die_with_parent(),  # noqa: PLW1509 - async-signal-safe, see die_with_parent
         )
         url = f"http://127.0.0.1:{self.port}"
         try:

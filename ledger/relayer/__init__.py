@@ -2,6 +2,7 @@
 reconciled after crashes and node restarts, finalised after N confirmations."""
 
 from ledger.relayer.models import (
+    AppliedCheck,
     Batcher,
     Call,
     EntryStatus,
@@ -17,6 +18,7 @@ from ledger.relayer.outbox import Outbox, TxRecord
 from ledger.relayer.service import Relayer, StepReport
 
 __all__ = [
+    "AppliedCheck",
     "Batcher",
     "Call",
     "EntryStatus",

@@ -168,6 +168,18 @@ class OutboxEntry:
 # falls back to sending the entries one by one if the combined call would revert.
 Batcher = Callable[[Sequence[OutboxEntry]], Call]
 
+# NOTE: an applied check is plain code too, from whoever knows the contract: given an entry
+# whose call would revert (or did), it returns the block in which the chain already holds the
+# entry's effect — someone else sent the same signed intent first — or None. Such an entry is
+# confirmed, not failed: the contributor must not re-sign and duplicate it.
+AppliedCheck = Callable[[Any, OutboxEntry], int | None]
+
+
+def applied_at(checks: Mapping[str, AppliedCheck], w3: Any, entry: OutboxEntry) -> int | None:
+    """The block in which `entry`'s effect is already on chain, by its kind's applied check."""
+    check = checks.get(entry.kind)
+    return None if check is None else check(w3, entry)
+
 
 class RelayerConfig(BaseSettings):
     """Relayer tuning, from the environment with prefix `PARK_LEDGER_RELAYER_`."""

@@ -20,6 +20,7 @@ from typing import Any
 from ledger.errors import (
     ChainMismatchError,
     IdempotencyConflictError,
+    IntentConflictError,
     OutboxEntryNotFoundError,
     ValidationError,
 )
@@ -77,6 +78,7 @@ CREATE TABLE IF NOT EXISTS entries (
     tx_id INTEGER REFERENCES transactions (id),
     attempts INTEGER NOT NULL DEFAULT 0,
     no_batch INTEGER NOT NULL DEFAULT 0,
+    slot TEXT,
     error_name TEXT,
     error_args TEXT,
     error_message TEXT,
@@ -89,6 +91,12 @@ CREATE TABLE IF NOT EXISTS accounts (
     address TEXT PRIMARY KEY,
     next_nonce INTEGER NOT NULL
 );
+"""
+# NOTE: one pending entry per slot (e.g. a signer's nonce): the database refuses a second,
+# so concurrent submitters cannot both get one in. Outboxes older than the column gain it.
+_SLOT_INDEX = """
+CREATE UNIQUE INDEX IF NOT EXISTS entries_pending_slot ON entries (slot)
+    WHERE slot IS NOT NULL AND status IN ('queued', 'sent', 'mined')
 """
 
 _ENTRY_SELECT = """
@@ -155,6 +163,10 @@ class Outbox:
         # NOTE: executescript commits on its own, so the schema is applied outside _write.
         conn = self._conn()
         conn.executescript(_SCHEMA)
+        columns = {row["name"] for row in conn.execute("PRAGMA table_info(entries)")}
+        if "slot" not in columns:
+            conn.execute("ALTER TABLE entries ADD COLUMN slot TEXT")
+        conn.execute(_SLOT_INDEX)
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
             (SCHEMA_VERSION,),
@@ -215,11 +227,13 @@ class Outbox:
         *,
         idempotency_key: str | None = None,
         content_hash: str | None = None,
+        slot: str | None = None,
     ) -> OutboxEntry:
         """Journal `intent` durably and return its entry; a repeated key returns the first one.
 
-        Raises IdempotencyConflictError when the key was used for different content.
-        `content_hash` overrides the intent's own hash (e.g. a hash of the HTTP request).
+        Raises IdempotencyConflictError when the key was used for different content, and
+        IntentConflictError when another entry holding `slot` is still pending (queued, sent
+        or mined). `content_hash` overrides the intent's own hash (e.g. of the HTTP request).
         """
         key = idempotency_key if idempotency_key is not None else f"auto:{uuid.uuid4()}"
         if not 0 < len(key) <= MAX_KEY_LENGTH:
@@ -238,10 +252,11 @@ class Outbox:
                     )
                 entry_id = int(row["id"])
             else:
+                _check_slot_free(conn, slot)
                 cursor = conn.execute(
                     "INSERT INTO entries (idempotency_key, content_hash, kind, target, data, "
-                    "value, batch_key, status, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "value, batch_key, status, slot, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         key,
                         digest,
@@ -251,6 +266,7 @@ class Outbox:
                         str(intent.value),
                         intent.batch_key,
                         EntryStatus.QUEUED.value,
+                        slot,
                         now,
                         now,
                     ),
@@ -448,12 +464,34 @@ class Outbox:
                 _advance(conn, filler.sender, filler.nonce + 1)
         return filler_id
 
+    def land(self, entry_id: int) -> None:
+        """Confirm an entry whose effect another party's transaction put on chain (the same
+        signed intent, sent first): it carries no transaction of ours."""
+        self._conn().execute(
+            "UPDATE entries SET status = ?, tx_id = NULL, updated_at = ? WHERE id = ?",
+            (EntryStatus.CONFIRMED.value, time.time(), entry_id),
+        )
+
     def fail(self, entry_ids: Sequence[int], failure: Failure) -> None:
         """Mark queued entries failed (e.g. gas estimation showed they would revert)."""
         now = time.time()
         with self._write() as conn:
             for entry_id in entry_ids:
                 _fail(conn, entry_id, failure, now)
+
+
+def _check_slot_free(conn: sqlite3.Connection, slot: str | None) -> None:
+    if slot is None:
+        return
+    pending = conn.execute(
+        "SELECT 1 FROM entries WHERE slot = ? AND status IN (?, ?, ?)",
+        (slot, EntryStatus.QUEUED.value, EntryStatus.SENT.value, EntryStatus.MINED.value),
+    ).fetchone()
+    if pending is not None:
+        # NOTE: no entry id: the pending entry is its submitter's business.
+        raise IntentConflictError(
+            f"an intent for {slot} is already pending; wait for it to be confirmed or to fail"
+        )
 
 
 def _insert_tx(conn: sqlite3.Connection, tx: SignedTx, now: float) -> int:

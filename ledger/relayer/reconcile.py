@@ -15,6 +15,7 @@ Rules, for every transaction not yet final (and for confirmed ones if the node l
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,15 @@ from web3.exceptions import BlockNotFound, TransactionNotFound
 from web3.types import TxReceipt
 
 from ledger.relayer.broadcast import Broadcaster, Outcome, requeue_or_fail
-from ledger.relayer.models import EntryStatus, Failure, RelayerConfig, TxPurpose, TxStatus
+from ledger.relayer.models import (
+    AppliedCheck,
+    EntryStatus,
+    Failure,
+    RelayerConfig,
+    TxPurpose,
+    TxStatus,
+    applied_at,
+)
 from ledger.relayer.outbox import Outbox, TxRecord
 from ledger.relayer.sender import failure_from
 from ledger.revert import ErrorDecoder
@@ -61,12 +70,14 @@ class Reconciler:
         broadcaster: Broadcaster,
         decoder: ErrorDecoder,
         config: RelayerConfig,
+        applied: Mapping[str, AppliedCheck] | None = None,
     ) -> None:
         self.w3 = w3
         self.outbox = outbox
         self.broadcaster = broadcaster
         self.decoder = decoder
         self.config = config
+        self.applied = applied or {}
         self._hashes: dict[int, str | None] = {}
 
     def run(self) -> ReconcileReport:
@@ -166,10 +177,18 @@ class Reconciler:
                 block_hash=block_hash,
             )
             return
-        fail = {entry.id: self._replay(tx, entry.intent.call, block_number) for entry in entries}
+        # NOTE: an entry whose effect another transaction applied first (a front-run) goes
+        # back to the sender, which confirms it once that block is deep enough.
+        applied = [e.id for e in entries if applied_at(self.applied, self.w3, e) is not None]
+        fail = {
+            entry.id: self._replay(tx, entry.intent.call, block_number)
+            for entry in entries
+            if entry.id not in applied
+        }
         self.outbox.retire(
             tx.id,
             tx_status=TxStatus.REVERTED,
+            requeue=applied,
             fail=fail,
             block_number=block_number,
             block_hash=block_hash,

@@ -12,12 +12,14 @@ from web3 import Web3
 from ledger.errors import RevertError
 from ledger.relayer.broadcast import Broadcaster
 from ledger.relayer.models import (
+    AppliedCheck,
     Batcher,
     Call,
     Failure,
     OutboxEntry,
     RelayerConfig,
     TxPurpose,
+    applied_at,
 )
 from ledger.relayer.nonces import Fees, NonceManager
 from ledger.relayer.outbox import Outbox
@@ -39,6 +41,7 @@ class SendReport:
     transactions: int = 0
     entries_sent: int = 0
     entries_failed: int = 0
+    entries_applied: int = 0  # confirmed: another party's transaction already applied them
     deferred: int = 0
 
 
@@ -61,6 +64,7 @@ class Sender:
         config: RelayerConfig,
         batchers: Mapping[str, Batcher],
         settle: Callable[[], object],
+        applied: Mapping[str, AppliedCheck] | None = None,
         crash_hook: CrashHook | None = None,
     ) -> None:
         self.w3 = w3
@@ -71,6 +75,7 @@ class Sender:
         self.config = config
         self.batchers = batchers
         self.settle = settle
+        self.applied = applied or {}
         self.crash_hook = crash_hook
 
     def run(self) -> SendReport:
@@ -146,9 +151,25 @@ class Sender:
             gas_limit=gas_limit,
             report=report,
         )
-        if revert is not None:
-            self.outbox.fail([entry.id], failure_from(revert))
-            report.entries_failed += 1
+        if revert is None:
+            return
+        if self._already_applied(entry):
+            report.entries_applied += 1
+            return
+        self.outbox.fail([entry.id], failure_from(revert))
+        report.entries_failed += 1
+
+    def _already_applied(self, entry: OutboxEntry) -> bool:
+        """Whether the entry reverts only because its effect is on chain already (front-run):
+        then it is confirmed once that block is deep enough, and waits until it is."""
+        block = applied_at(self.applied, self.w3, entry)
+        if block is None:
+            return False
+        if int(self.w3.eth.block_number) - block + 1 < self.config.confirmations:
+            raise _DeferredError(f"applied in block {block} by another transaction: confirming")
+        log.info("entry %d was applied in block %d by another transaction", entry.id, block)
+        self.outbox.land(entry.id)
+        return True
 
     def _send(
         self,

@@ -19,6 +19,7 @@ from ledger.errors import ChainUnavailableError, RelayerBusyError, RelayerTimeou
 from ledger.lifecycle import Closing, start_loop
 from ledger.relayer.broadcast import Broadcaster
 from ledger.relayer.models import (
+    AppliedCheck,
     Batcher,
     EntryStatus,
     Intent,
@@ -71,6 +72,7 @@ class Relayer(Closing):
         decoder: ErrorDecoder,
         config: RelayerConfig | None = None,
         batchers: Mapping[str, Batcher] | None = None,
+        applied: Mapping[str, AppliedCheck] | None = None,
         crash_hook: CrashHook | None = None,
     ) -> None:
         self._owns_outbox = not isinstance(outbox, Outbox)
@@ -82,7 +84,12 @@ class Relayer(Closing):
         self.nonces = NonceManager(w3=w3, outbox=self.outbox, accounts=accounts, config=self.config)
         broadcaster = Broadcaster(w3=w3, outbox=self.outbox, nonces=self.nonces, config=self.config)
         self.reconciler = Reconciler(
-            w3=w3, outbox=self.outbox, broadcaster=broadcaster, decoder=decoder, config=self.config
+            w3=w3,
+            outbox=self.outbox,
+            broadcaster=broadcaster,
+            decoder=decoder,
+            config=self.config,
+            applied=applied,
         )
         self.sender = Sender(
             w3=w3,
@@ -93,6 +100,7 @@ class Relayer(Closing):
             config=self.config,
             batchers=self._batchers,
             settle=self.reconciler.run,
+            applied=applied,
             crash_hook=crash_hook,
         )
         self._step = threading.Lock()
@@ -109,10 +117,11 @@ class Relayer(Closing):
         *,
         idempotency_key: str | None = None,
         content_hash: str | None = None,
+        slot: str | None = None,
     ) -> OutboxEntry:
         """Journal `intent` (durably, before returning); see `Outbox.submit`."""
         entry = self.outbox.submit(
-            intent, idempotency_key=idempotency_key, content_hash=content_hash
+            intent, idempotency_key=idempotency_key, content_hash=content_hash, slot=slot
         )
         if self.crash_hook is not None:
             self.crash_hook("journaled")

@@ -19,6 +19,10 @@ from ledger.errors import SignatureError
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 ERC1271_MAGIC = bytes.fromhex("1626ba7e")
+# NOTE: a wallet's check runs on the node at the caller's request; uncapped, eth_call gets the
+# node's whole gas cap (tens of millions: 23.6 s of py-evm for a wallet that spins). A Safe's
+# check costs tens of thousands; a wallet needing more than this is refused before relaying.
+ERC1271_GAS_CAP = 1_000_000
 _ERC1271_ABI = [
     {
         "type": "function",
@@ -77,7 +81,8 @@ def verify(
 ) -> None:
     """Raise SignatureError unless `signer` signed the payload, as the contracts decide it:
     a canonical ECDSA signature by `signer`, or — for a contract wallet (a Safe, ERC-1271) —
-    `isValidSignature(digest, signature)` returning the magic value (needs `w3`)."""
+    `isValidSignature(digest, signature)` returning the magic value within `ERC1271_GAS_CAP`
+    gas (needs `w3`)."""
     expected = v.address(signer, field="signer")
     failure: SignatureError | None = None
     try:
@@ -88,7 +93,9 @@ def verify(
     if w3 is not None and w3.eth.get_code(expected):
         wallet = w3.eth.contract(address=expected, abi=_ERC1271_ABI)
         try:
-            magic = wallet.functions.isValidSignature(digest(typed_data), signature).call()
+            magic = wallet.functions.isValidSignature(digest(typed_data), signature).call(
+                {"gas": ERC1271_GAS_CAP}
+            )
         except Exception as err:  # any revert or bad return is a refusal, as on chain
             raise SignatureError(f"{expected} (a contract wallet) refused the signature") from err
         if bytes(magic) == ERC1271_MAGIC:

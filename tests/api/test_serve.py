@@ -133,10 +133,10 @@ def propose_agreement(
 
 
 def signed_consent(
-    http: httpx.Client, ledger: Ledger, party: LocalAccount, aid: str
+    http: httpx.Client, ledger: Ledger, party: LocalAccount, aid: str, valid_for: int = 3600
 ) -> dict[str, Any]:
     """The party's consent body, signed over the typed data the server hands out."""
-    deadline = ledger.timestamp() + 3600
+    deadline = ledger.timestamp() + valid_for
     typed = http.get(
         f"/agreements/{aid}/consents/typed-data",
         params={"signer": party.address, "deadline": deadline},
@@ -244,9 +244,10 @@ def test_workers_share_sign_in_outbox_and_index_when_served_by_several_processes
         )
         assert retried.status_code == 202
         assert retried.json()["id"] == accepted.json()["id"]
+        # NOTE: signed too: an unsigned variant is refused (400) before the key is looked up.
         reused = second.post(
             f"/agreements/{aid}/consents",
-            json={**body, "deadline": body["deadline"] + 1},
+            json=signed_consent(second, ledger, party, aid, valid_for=1800),
             headers={"Idempotency-Key": "c-1"},
         )
         assert reused.status_code == 409

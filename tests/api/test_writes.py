@@ -43,10 +43,16 @@ def proposed(suite: Suite, services: ParkServices) -> dict[str, Any]:
 
 
 def consent_body(
-    client: TestClient, suite: Suite, aid: str, signer: LocalAccount, **overrides: Any
+    client: TestClient,
+    suite: Suite,
+    aid: str,
+    signer: LocalAccount,
+    *,
+    valid_for: int = 3600,
+    **overrides: Any,
 ) -> dict[str, Any]:
     """Fetch the Consent typed data from the API and sign it with `signer`'s own key."""
-    deadline = suite.chain.timestamp() + 3600
+    deadline = suite.chain.timestamp() + valid_for
     typed = client.get(
         f"/agreements/{aid}/consents/typed-data",
         params={"signer": signer.address, "deadline": deadline},
@@ -213,7 +219,8 @@ def test_write_returns_the_first_entry_or_409_when_an_idempotency_key_is_reused(
     again = client.post(url, json=body, headers={"Idempotency-Key": "k1"})
     assert first.status_code == again.status_code == 202
     assert first.json()["id"] == again.json()["id"]
-    other = {**body, "deadline": body["deadline"] - 1}
+    # NOTE: signed too: an unsigned variant is refused (400) before the key is looked up.
+    other = consent_body(client, suite, aid, party, valid_for=3599)
     conflict = client.post(url, json=other, headers={"Idempotency-Key": "k1"})
     assert conflict.status_code == 409
     assert conflict.headers["content-type"] == PROBLEM
@@ -300,9 +307,10 @@ def test_outbox_entry_is_refused_when_the_reader_is_not_its_signer_or_an_auditor
     url = f"/outbox/{entry_id}"
     assert client.get(url).status_code == 401
     other = sign_in(client, proposed["parties"][2])
-    forbidden = client.get(url, headers={"Authorization": f"Bearer {other}"})
-    assert forbidden.status_code == 403
-    assert forbidden.json()["type"] == "/problems/forbidden"
+    # NOTE: 404, as for an id that does not exist: a 403 would tell which ids exist.
+    hidden = client.get(url, headers={"Authorization": f"Bearer {other}"})
+    assert hidden.status_code == 404
+    assert hidden.json()["type"] == "/problems/outbox-entry-not-found"
     auditor = suite.accounts[7]
     registry = suite["ParkRegistry"]
     suite.transact(

@@ -192,12 +192,12 @@ def test_input_raises_validation_error_when_an_address_has_a_bad_checksum(park: 
 
 def test_check_consent_raises_conflict_when_the_agreement_is_already_active(park: Park) -> None:
     ledger = park.ledger
+    # NOTE: a genuine signature: the signer is authenticated before the state is checked.
+    consent = ledger.agreements.sign_consent(
+        agreement_id=park.agreement_id, account=park.parties[1], deadline=ledger.timestamp() + 60
+    )
     with pytest.raises(IntentConflictError, match="active, not proposed"):
-        check_consent(
-            ledger,
-            agreement_id=park.agreement_id,
-            consent=ConsentSignature(park.parties[1].address, 0, ledger.timestamp() + 60, b""),
-        )
+        check_consent(ledger, agreement_id=park.agreement_id, consent=consent)
 
 
 def test_check_consent_refuses_bad_signer_outsider_stale_nonce_and_expiry(

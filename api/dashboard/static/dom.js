@@ -5,6 +5,8 @@ export function h(tag, attrs = {}, ...children) {
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
     if (name === "class") el.className = value;
+    // The CSP refuses style attributes (style-src 'self'); the CSSOM is not markup and passes.
+    else if (name === "style") el.style.cssText = String(value);
     else if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
     else el.setAttribute(name, value === true ? "" : String(value));
   }
