@@ -170,6 +170,7 @@ def world(
         suite, ledger, admin, pool, depositor, payout, tokens, suite.artifacts["MintableToken"].abi
     )
     for token in list(tokens.values())[1:]:
+        ledger.registry.set_token_admitted(token=token, sender=admin)
         for holder in [*pool, depositor]:
             suite.transact(built.erc20(token).functions.mint(holder.address, MINTED), admin)
     yield built
