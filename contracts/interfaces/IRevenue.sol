@@ -142,6 +142,8 @@ interface IRevenue {
 
     /// @notice Pays the caller's claimable balance in `agreementId` to its payout address (or to
     /// itself). Works after the agreement is Closed, for removed and suspended parties alike.
+    /// Paid only out of the agreement's own balance of its ERC-20 (`RevenueAgreementShortfall`
+    /// when the token lost value and that balance cannot cover it).
     /// @param agreementId The agreement.
     /// @return amount The amount paid.
     function claim(bytes32 agreementId) external returns (uint256 amount);
