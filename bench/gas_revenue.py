@@ -65,6 +65,8 @@ def _erc20_deposit(ctx: Any) -> dict[str, int]:
     revenue = ctx["Revenue"]
     depositor = ctx.accounts[-1].address
     token = ctx.deploy_fixture("MintableToken", 18)
+    admit = ctx["ParkRegistry"].functions.setTokenAdmitted(token.address, True)
+    ctx.transact(admit, ctx.accounts[0].address)
     ctx.transact(token.functions.mint(depositor, 10 * DEPOSIT), depositor)
     ctx.transact(token.functions.approve(revenue.address, 10 * DEPOSIT), depositor)
     parties = [a.address for a in ctx.accounts[1:11]]

@@ -41,6 +41,9 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
     /// @dev The park culture-fund address.
     address private _cultureFund;
 
+    /// @dev The ERC-20 tokens the park admits (ETH, address(0), is always admitted).
+    mapping(address token => bool admitted) private _admittedTokens;
+
     /// @dev The latest attestation per agreement.
     mapping(bytes32 agreementId => AuditAttestation) private _latestAttestations;
 
@@ -136,6 +139,13 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
     }
 
     /// @inheritdoc IParkRegistry
+    function setTokenAdmitted(address token, bool admitted) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (token == address(0)) revert RegistryZeroAddress();
+        _admittedTokens[token] = admitted;
+        emit TokenAdmissionSet(token, msg.sender, admitted);
+    }
+
+    /// @inheritdoc IParkRegistry
     function recordBreach(address participant) external returns (uint32 breachCount) {
         if (msg.sender != COMMITMENTS) revert RegistryUnauthorizedBreachRecorder(msg.sender);
         Participant storage p = _participants[participant];
@@ -191,6 +201,11 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
     /// @inheritdoc IParkRegistry
     function cultureFund() external view returns (address fund) {
         return _cultureFund;
+    }
+
+    /// @inheritdoc IParkRegistry
+    function isTokenAdmitted(address token) external view returns (bool admitted) {
+        return token == address(0) || _admittedTokens[token];
     }
 
     /// @inheritdoc IParkRegistry

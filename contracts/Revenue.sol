@@ -5,11 +5,12 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IRevenue} from "./interfaces/IRevenue.sol";
 import {IAgreements} from "./interfaces/IAgreements.sol";
 import {IParkRegistry} from "./interfaces/IParkRegistry.sol";
-import {RevenueMode, BPS, CHECK_ACTIVE, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
+import {RevenueMode, BPS, CHECK_ACTIVE, CHECK_PARTY, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
 import {RevenueMath} from "./libraries/RevenueMath.sol";
 
 /// @title Revenue — the Park Ledger vault
@@ -17,6 +18,9 @@ import {RevenueMath} from "./libraries/RevenueMath.sol";
 /// accumulator; exact remainders; pull payments; bonds held for Commitments.
 /// @dev The agreement's token, revenue mode and fund share never change after the proposal
 /// (amendments change terms hash, shares and parties only), so Revenue caches them on first use.
+/// Every state-changing entry point takes the one `nonReentrant` lock and reads its state only
+/// after any token pull (no memory copy of storage lives across a call that hands control to a
+/// token or a receiver); payouts go out last.
 contract Revenue is IRevenue, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -78,6 +82,13 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         uint16 shareEpoch;
     }
 
+    /// @dev Per-agreement vault slot: what waits for the next allocation point (weighted mode,
+    /// no confirmed weight yet), and the agreement's shares of its ERC-20 token's pool.
+    struct Vault {
+        uint112 held;
+        uint144 shares;
+    }
+
     /// @dev Per-agreement bond counters.
     struct Bonds {
         uint128 held;
@@ -94,6 +105,9 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     address private constant FUND = address(0);
     /// @dev Width of `Accumulator.depositedLow`.
     uint256 private constant DEPOSITED_LOW_BITS = 96;
+    /// @dev Cap on an agreement's deposits and, separately, on its bonds ever locked: together
+    /// at most 2^112 - 2, so every credit and claim fits the 112-bit `Balance` fields.
+    uint256 private constant MAX_INFLOW = 2 ** 111 - 1;
 
     /// @notice The ParkRegistry (culture-fund address).
     IParkRegistry public immutable REGISTRY;
@@ -111,7 +125,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     mapping(bytes32 agreementId => Config) private _configs;
     mapping(bytes32 agreementId => Accumulator) private _accumulators;
     mapping(bytes32 agreementId => Bonds) private _bonds;
-    mapping(bytes32 agreementId => uint256 amount) private _held;
+    mapping(bytes32 agreementId => Vault) private _vaults;
     /// @dev The accumulator at the latest membership change: the checkpoint of a party that
     /// was not a party then (it joined with that change).
     mapping(bytes32 agreementId => uint256 acc) private _epochAcc;
@@ -122,6 +136,8 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     mapping(uint32 tokenId => address token) private _tokens;
     mapping(address token => uint32 tokenId) private _tokenIds;
     uint32 private _tokenCount;
+    /// @dev Σ shares of every agreement in each ERC-20 token's pool.
+    mapping(uint32 tokenId => uint256 shares) private _totalShares;
 
     // -----------------------------------------------------------------------------------
     // Constructor
@@ -149,30 +165,47 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         nonReentrant
         returns (uint256 received)
     {
-        Config memory cfg = _config(agreementId);
-        address expected = _tokenOf(cfg);
-        if (token != expected) revert RevenueWrongToken(agreementId, expected, token);
-        received = _pull(agreementId, token, msg.sender, amount);
-
-        Accumulator memory accumulator = _accumulators[agreementId];
-        Pool memory pool = Pool(accumulator.accPerUnit, cfg.carry, cfg.epoch);
+        {
+            Config memory terms = _config(agreementId);
+            address expected = _tokenOf(terms);
+            if (token != expected) revert RevenueWrongToken(agreementId, expected, token);
+            // NOTE: the pull comes first because what counts is what arrived; the allocation
+            // state is read only after it (a copy taken before would be stale had anything
+            // re-entered).
+            received = _pull(agreementId, terms.tokenId, token, msg.sender, amount);
+        }
+        Config memory cfg = _configs[agreementId];
+        Pool memory pool;
+        uint256 deposited;
+        {
+            Accumulator memory accumulator = _accumulators[agreementId];
+            deposited = ((uint256(cfg.depositedHigh) << DEPOSITED_LOW_BITS) | accumulator.depositedLow) + received;
+            if (deposited > MAX_INFLOW) revert RevenueInflowOverflow(agreementId, deposited, MAX_INFLOW);
+            pool = Pool(accumulator.accPerUnit, cfg.carry, cfg.epoch);
+        }
         uint256 units = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight);
         uint256 allocated;
         if (units == 0) {
             // NOTE: weighted mode and nobody holds confirmed weight: hold until the next
             // allocation point (a deposit or `allocateHeld` once some weight is confirmed).
-            _held[agreementId] += received;
+            // held <= deposited + bonds locked <= 2 * MAX_INFLOW < 2^112.
+            _vaults[agreementId].held += uint112(received);
             cfg.hasHeld = true;
         } else {
             allocated = received;
             if (cfg.hasHeld) {
-                allocated += _held[agreementId];
-                _held[agreementId] = 0;
+                Vault storage v = _vaults[agreementId];
+                allocated += v.held;
+                v.held = 0;
                 cfg.hasHeld = false;
             }
             _allocate(pool, allocated, units);
         }
-
+        // Split counter: the low part shares the accumulator's slot (written anyway); the high
+        // part (deposited <= MAX_INFLOW < 2^111, so it fits 32 bits) changes the config slot
+        // only when the low part overflows.
+        cfg.depositedHigh = uint32(deposited >> DEPOSITED_LOW_BITS);
+        _save(agreementId, cfg, pool, uint96(deposited));
         AGREEMENTS.journal(
             agreementId,
             msg.sender,
@@ -180,14 +213,6 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             RevenueDeposited.selector,
             keccak256(abi.encode(msg.sender, token, received, allocated, pool.accPerUnit, pool.carry))
         );
-        // Split counter: the low part shares the accumulator's slot (written anyway); only an
-        // overflow of the low part touches the config slot.
-        uint256 low = accumulator.depositedLow + received;
-        if (low >> DEPOSITED_LOW_BITS != 0) {
-            cfg.depositedHigh = ((low >> DEPOSITED_LOW_BITS) + cfg.depositedHigh).toUint32();
-            low = uint96(low);
-        }
-        _save(agreementId, cfg, pool, low);
         emit RevenueDeposited(agreementId, msg.sender, token, received, allocated, pool.accPerUnit, pool.carry);
     }
 
@@ -195,10 +220,13 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     function allocateHeld(bytes32 agreementId) external nonReentrant {
         Config memory cfg = _configs[agreementId];
         uint256 units = RevenueMath.totalUnits(cfg.mode, cfg.totalWeight);
-        uint256 amount = _held[agreementId];
+        uint256 amount = _vaults[agreementId].held;
         if (!cfg.initialized || units == 0 || amount == 0) revert RevenueNothingToAllocate(agreementId);
         Pool memory pool = _pool(agreementId, cfg);
         _allocate(pool, amount, units);
+        _vaults[agreementId].held = 0;
+        cfg.hasHeld = false;
+        _save(agreementId, cfg, pool);
         AGREEMENTS.journal(
             agreementId,
             msg.sender,
@@ -206,9 +234,6 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             RevenueAllocated.selector,
             keccak256(abi.encode(msg.sender, amount, pool.accPerUnit, pool.carry))
         );
-        _held[agreementId] = 0;
-        cfg.hasHeld = false;
-        _save(agreementId, cfg, pool);
         emit RevenueAllocated(agreementId, msg.sender, amount, pool.accPerUnit, pool.carry);
     }
 
@@ -232,13 +257,15 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         address to = msg.sender;
         if (_holders[agreementId][msg.sender].hasPayout) to = _payouts[agreementId][msg.sender];
 
+        bal.claimed = (amount + bal.claimed).toUint112();
+        _balances[agreementId][msg.sender] = bal;
+        address token = _tokenOf(cfg);
+        if (token != address(0)) _burnShares(agreementId, cfg.tokenId, token, amount);
         AGREEMENTS.journal(
             agreementId, msg.sender, CHECK_NOT_NONE, RevenueClaimed.selector, keccak256(abi.encode(msg.sender, to, amount))
         );
-        bal.claimed = (amount + bal.claimed).toUint112();
-        _balances[agreementId][msg.sender] = bal;
         emit RevenueClaimed(agreementId, msg.sender, to, amount);
-        _send(_tokenOf(cfg), to, amount);
+        _send(token, to, amount);
     }
 
     /// @inheritdoc IRevenue
@@ -250,6 +277,9 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         address fund = REGISTRY.cultureFund();
         if (fund == address(0)) revert RevenueCultureFundNotSet();
 
+        _balances[agreementId][FUND].claimed = (amount + bal.claimed).toUint112();
+        address token = _tokenOf(cfg);
+        if (token != address(0)) _burnShares(agreementId, cfg.tokenId, token, amount);
         AGREEMENTS.journal(
             agreementId,
             msg.sender,
@@ -257,18 +287,23 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             RevenueFundClaimed.selector,
             keccak256(abi.encode(fund, msg.sender, amount))
         );
-        _balances[agreementId][FUND].claimed = (amount + bal.claimed).toUint112();
         emit RevenueFundClaimed(agreementId, fund, msg.sender, amount);
-        _send(_tokenOf(cfg), fund, amount);
+        _send(token, fund, amount);
     }
 
     /// @inheritdoc IRevenue
-    function setPayoutAddress(bytes32 agreementId, address payout) external {
-        AGREEMENTS.journal(
-            agreementId, msg.sender, CHECK_NOT_NONE, PayoutAddressSet.selector, keccak256(abi.encode(msg.sender, payout))
-        );
+    function setPayoutAddress(bytes32 agreementId, address payout) external nonReentrant {
         _payouts[agreementId][msg.sender] = payout;
         _holders[agreementId][msg.sender].hasPayout = payout != address(0);
+        // CHECK_PARTY: only a current party redirects (its own) claims; the journal reverts
+        // (AgreementNotAParty) for anyone else, so nothing above survives.
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_NOT_NONE | CHECK_PARTY,
+            PayoutAddressSet.selector,
+            keccak256(abi.encode(msg.sender, payout))
+        );
         emit PayoutAddressSet(agreementId, msg.sender, payout);
     }
 
@@ -277,7 +312,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     // -----------------------------------------------------------------------------------
 
     /// @inheritdoc IRevenue
-    function onMembershipChange(bytes32 agreementId, address[] calldata removed) external {
+    function onMembershipChange(bytes32 agreementId, address[] calldata removed) external nonReentrant {
         if (msg.sender != address(AGREEMENTS)) revert RevenueUnauthorized(msg.sender);
         Config memory cfg = _config(agreementId);
         Pool memory pool = _pool(agreementId, cfg);
@@ -326,6 +361,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     /// @inheritdoc IRevenue
     function onWeightConfirmed(bytes32 agreementId, address party, uint256 oldWeight, uint256 newWeight)
         external
+        nonReentrant
     {
         if (msg.sender != CONTRIBUTIONS) revert RevenueUnauthorized(msg.sender);
         Config memory cfg = _config(agreementId);
@@ -364,22 +400,25 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         returns (uint256 received)
     {
         if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
-        Config memory cfg = _config(agreementId);
-        received = _pull(agreementId, _tokenOf(cfg), from, amount);
+        Config memory terms = _config(agreementId);
+        received = _pull(agreementId, terms.tokenId, _tokenOf(terms), from, amount);
         Bonds storage b = _bonds[agreementId];
-        b.held += received.toUint128();
-        b.locked += received.toUint128();
+        uint256 locked = b.locked + received;
+        if (locked > MAX_INFLOW) revert RevenueInflowOverflow(agreementId, locked, MAX_INFLOW);
+        // held <= locked <= MAX_INFLOW < 2^128, checked above.
+        b.held += uint128(received);
+        b.locked = uint128(locked);
     }
 
     /// @inheritdoc IRevenue
-    function releaseBond(bytes32 agreementId, address to, uint256 amount) external {
+    function releaseBond(bytes32 agreementId, address to, uint256 amount) external nonReentrant {
         if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
         _takeBond(agreementId, amount);
         _balances[agreementId][to].credited += amount.toUint112();
     }
 
     /// @inheritdoc IRevenue
-    function forfeitBond(bytes32 agreementId, address committer, uint256 amount) external {
+    function forfeitBond(bytes32 agreementId, address committer, uint256 amount) external nonReentrant {
         if (msg.sender != COMMITMENTS) revert RevenueUnauthorized(msg.sender);
         _takeBond(agreementId, amount);
         Config memory cfg = _configs[agreementId];
@@ -387,7 +426,8 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         if (coUnits == 0) {
             // NOTE: no co-party holds units (weighted mode, only the committer has weight):
             // the bond waits for the next allocation point like a held deposit.
-            _held[agreementId] += amount;
+            // amount <= bonds held <= MAX_INFLOW, and held <= deposits + bonds < 2^112.
+            _vaults[agreementId].held += uint112(amount);
             if (!cfg.hasHeld) _configs[agreementId].hasHeld = true;
             return;
         }
@@ -469,7 +509,7 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             deposited: (uint256(cfg.depositedHigh) << DEPOSITED_LOW_BITS) | accumulator.depositedLow,
             bondsHeld: bonds.held,
             bondsLocked: bonds.locked,
-            held: _held[agreementId],
+            held: _vaults[agreementId].held,
             carryScaled: cfg.carry,
             accPerUnit: accumulator.accPerUnit,
             totalWeight: cfg.totalWeight,
@@ -480,6 +520,13 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
     /// @inheritdoc IRevenue
     function weightOf(bytes32 agreementId, address party) external view returns (uint256 weight) {
         weight = _holders[agreementId][party].weight;
+    }
+
+    /// @inheritdoc IRevenue
+    function tokenSharesOf(bytes32 agreementId) external view returns (uint256 shares, uint256 totalShares) {
+        Config memory cfg = _configs[agreementId];
+        if (cfg.tokenId == 0) return (0, 0);
+        return (_vaults[agreementId].shares, _totalShares[cfg.tokenId]);
     }
 
     /// @inheritdoc IRevenue
@@ -545,8 +592,9 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
         return cfg.tokenId == 0 ? address(0) : _tokens[cfg.tokenId];
     }
 
-    /// @dev Receives `amount` of `token` from `from` (ETH: as msg.value); returns what arrived.
-    function _pull(bytes32 agreementId, address token, address from, uint256 amount)
+    /// @dev Receives `amount` of `token` from `from` (ETH: as msg.value) into the agreement's
+    /// own balance; returns what arrived. ERC-20s only when the registry admits them.
+    function _pull(bytes32 agreementId, uint32 tokenId, address token, address from, uint256 amount)
         private
         returns (uint256 received)
     {
@@ -555,12 +603,53 @@ contract Revenue is IRevenue, ReentrancyGuardTransient {
             received = amount;
         } else {
             if (msg.value != 0) revert RevenueValueMismatch(0, msg.value);
+            if (!REGISTRY.isTokenAdmitted(token)) revert RevenueTokenNotAdmitted(agreementId, token);
             uint256 before = IERC20(token).balanceOf(address(this));
             IERC20(token).safeTransferFrom(from, address(this), amount);
             // A balance that shrank on a transfer in is a broken token: the subtraction reverts.
             received = IERC20(token).balanceOf(address(this)) - before;
+            if (received != 0) _mintShares(agreementId, tokenId, received, before);
         }
         if (received == 0) revert RevenueZeroAmount(agreementId);
+    }
+
+    /// @dev Credits the agreement with shares of its token's pool worth `received`, priced by
+    /// the pool's balance `before` the transfer in. A share is one unit while the balance covers
+    /// every share (surplus — a donation, a positive rebase — is never handed out); below that
+    /// the token lost value, the loss stays with the agreements that held it then, and a new
+    /// deposit gets the shares its units are worth.
+    function _mintShares(bytes32 agreementId, uint32 tokenId, uint256 received, uint256 before) private {
+        uint256 total = _totalShares[tokenId];
+        uint256 minted = received;
+        if (before < total) {
+            if (before == 0) revert RevenueTokenDepleted(_tokens[tokenId]);
+            minted = Math.mulDiv(received, total, before);
+        }
+        _totalShares[tokenId] = total + minted;
+        _vaults[agreementId].shares += minted.toUint144();
+    }
+
+    /// @dev Takes the shares worth `amount` (rounded up: the pool never pays for the rounding)
+    /// out of the agreement's balance; reverts when the agreement's own balance falls short.
+    function _burnShares(bytes32 agreementId, uint32 tokenId, address token, uint256 amount) private {
+        uint256 total = _totalShares[tokenId];
+        Vault storage v = _vaults[agreementId];
+        uint256 shares = v.shares;
+        uint256 burned = amount;
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance < total) {
+            uint256 available = Math.mulDiv(shares, balance, total);
+            if (amount > available) revert RevenueAgreementShortfall(agreementId, token, amount, available);
+            // amount <= available implies balance != 0 and ceil(amount * total / balance) <= shares.
+            burned = Math.mulDiv(amount, total, balance, Math.Rounding.Ceil);
+        } else if (amount > shares) {
+            revert RevenueAgreementShortfall(agreementId, token, amount, shares);
+        }
+        unchecked {
+            // burned <= shares <= total, checked above.
+            v.shares = uint144(shares - burned);
+            _totalShares[tokenId] = total - burned;
+        }
     }
 
     /// @dev Pays `amount` of `token` to `to`; a reverting ETH receiver reverts the whole call.

@@ -6,9 +6,11 @@ import {ParticipantKind, ParticipantStatus, Participant, AuditAttestation} from 
 /// @title IParkRegistry — the park's participants and roles
 /// @notice Who the park's participants are (kind, profile commitment, status, registration
 /// time, breach count), the park roles (admin with a two-step handover, registrar, auditor),
-/// the park culture-fund address and the auditors' on-chain attestations.
+/// the park culture-fund address, the ERC-20 tokens the park accepts and the auditors'
+/// on-chain attestations.
 /// @dev Roles: `DEFAULT_ADMIN_ROLE` (OpenZeppelin AccessControlDefaultAdminRules: two-step,
-/// delayed handover) grants `REGISTRAR_ROLE` and `AUDITOR_ROLE` and sets the culture fund.
+/// delayed handover) grants `REGISTRAR_ROLE` and `AUDITOR_ROLE`, sets the culture fund and
+/// admits tokens.
 interface IParkRegistry {
     // -----------------------------------------------------------------------------------
     // Errors
@@ -51,6 +53,9 @@ interface IParkRegistry {
     event ParticipantReinstated(address indexed account, address indexed registrar);
     /// @notice The admin set the park culture-fund address.
     event CultureFundSet(address indexed previousFund, address indexed newFund);
+    /// @notice The admin admitted `token` (Revenue accepts deposits and bonds in it) or, with
+    /// `admitted` false, withdrew the admission (new deposits and bonds refused; claims go on).
+    event TokenAdmissionSet(address indexed token, address indexed admin, bool admitted);
     /// @notice Commitments recorded a breach by `participant`; `breachCount` is the new total.
     event BreachRecorded(address indexed participant, uint32 breachCount);
     /// @notice An auditor attested that it verified `agreementId` up to `auditedHead` as of
@@ -115,6 +120,14 @@ interface IParkRegistry {
     /// @param fund The fund's address (non-zero).
     function setCultureFund(address fund) external;
 
+    /// @notice Admits `token` (or withdraws its admission): Revenue takes deposits and bonds only
+    /// in admitted tokens. Admit only token classes docs/revenue.md lists as supported (no
+    /// rebasing, no hooks on transfer): the vault keeps each agreement's balance apart, but an
+    /// unsupported token can still short the agreements that hold it. ETH is always admitted.
+    /// @param token The ERC-20 (non-zero).
+    /// @param admitted Whether Revenue accepts it from now on.
+    function setTokenAdmitted(address token, bool admitted) external;
+
     /// @notice Increments `participant`'s breach count. Only Commitments.
     /// @param participant The committer whose commitment was breached.
     /// @return breachCount The new breach count.
@@ -152,6 +165,12 @@ interface IParkRegistry {
     /// @notice The park culture-fund address (zero until the admin sets it).
     /// @return fund The fund address.
     function cultureFund() external view returns (address fund);
+
+    /// @notice Whether Revenue accepts deposits and bonds in `token` (always true for ETH,
+    /// address(0)).
+    /// @param token The token.
+    /// @return admitted True when admitted.
+    function isTokenAdmitted(address token) external view returns (bool admitted);
 
     /// @notice The latest attestation of `agreementId` (zeros when never attested).
     /// @param agreementId The agreement.

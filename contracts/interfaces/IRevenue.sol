@@ -15,6 +15,12 @@ import {RevenueMode} from "./ITypes.sol";
 /// `deposited + bondsLocked == Σ allocatedOf(account) + fundAllocatedOf + bondsHeld + held + carriedOf`
 /// (Σ over every account ever credited, removed parties included), and per token
 /// `balance == Σ over its agreements (deposited + bondsLocked - Σ claimedOf) + forced ETH`.
+/// Every state-changing entry point (deposits, claims, the weight and membership hooks, the
+/// bond paths, payout addresses) shares one re-entry lock. Each agreement's ERC-20 balance is
+/// its own: the agreement holds shares of its token's pool, so a loss of the token (a negative
+/// rebase, a shortfall) is borne by the agreements that hold that token, pro rata, and a claim
+/// is never paid out of another agreement's balance. Deposits and bonds are taken only in
+/// tokens the registry admits (ETH always).
 interface IRevenue {
     // -----------------------------------------------------------------------------------
     // Structs
@@ -71,6 +77,18 @@ interface IRevenue {
     error RevenueUnauthorized(address caller);
     /// @dev The total weight exceeds what Revenue can allocate by (2^56 - 1).
     error RevenueWeightOverflow(bytes32 agreementId, uint256 totalWeight);
+    /// @dev The park registry has not admitted `token` (IParkRegistry.isTokenAdmitted): no
+    /// deposit or bond is taken in it.
+    error RevenueTokenNotAdmitted(bytes32 agreementId, address token);
+    /// @dev The deposit (or bond) would take the agreement's deposits (or its bonds ever locked)
+    /// to `total`, past `max` = 2^111 - 1: together they must fit the 112-bit balance fields.
+    error RevenueInflowOverflow(bytes32 agreementId, uint256 total, uint256 max);
+    /// @dev The agreement's own balance of `token` (`available`, after a loss of the token) is
+    /// less than the `amount` owed; other agreements' balances are never used to pay it.
+    error RevenueAgreementShortfall(bytes32 agreementId, address token, uint256 amount, uint256 available);
+    /// @dev The vault holds none of `token` while agreements still hold shares of it (the token
+    /// lost everything): new deposits and bonds in it would be worth nothing and are refused.
+    error RevenueTokenDepleted(address token);
 
     // -----------------------------------------------------------------------------------
     // Events
@@ -105,8 +123,9 @@ interface IRevenue {
     // -----------------------------------------------------------------------------------
 
     /// @notice Deposits revenue into an Active agreement and allocates it. Anyone may deposit.
-    /// ETH: `token` is address(0) and `msg.value == amount`. ERC-20: `msg.value == 0`, the caller
-    /// approved this contract, and the amount actually received is what counts.
+    /// ETH: `token` is address(0) and `msg.value == amount`. ERC-20: `msg.value == 0`, the token
+    /// is admitted by the registry, the caller approved this contract, and the amount actually
+    /// received is what counts. The agreement's deposits stay at most 2^111 - 1 units.
     /// @param agreementId The agreement.
     /// @param token The agreement's token.
     /// @param amount The amount sent.
@@ -123,6 +142,8 @@ interface IRevenue {
 
     /// @notice Pays the caller's claimable balance in `agreementId` to its payout address (or to
     /// itself). Works after the agreement is Closed, for removed and suspended parties alike.
+    /// Paid only out of the agreement's own balance of its ERC-20 (`RevenueAgreementShortfall`
+    /// when the token lost value and that balance cannot cover it).
     /// @param agreementId The agreement.
     /// @return amount The amount paid.
     function claim(bytes32 agreementId) external returns (uint256 amount);
@@ -134,6 +155,7 @@ interface IRevenue {
     function claimFund(bytes32 agreementId) external returns (uint256 amount);
 
     /// @notice Sets where the caller's claims in `agreementId` are paid; address(0) = itself.
+    /// Only a current party of the agreement, for itself (`IAgreements.AgreementNotAParty`).
     /// @param agreementId The agreement.
     /// @param payout The payout address.
     function setPayoutAddress(bytes32 agreementId, address payout) external;
@@ -235,6 +257,15 @@ interface IRevenue {
     /// @param account The account.
     /// @return payout The payout address.
     function payoutOf(bytes32 agreementId, address account) external view returns (address payout);
+
+    /// @notice The agreement's shares of its ERC-20 token's pool in the vault, and every
+    /// agreement's shares of that token together (both 0 for ETH). While the token has never
+    /// lost value one share is one unit and `shares == deposited + bondsLocked - Σ claimed`;
+    /// after a loss the agreement's balance is `shares * balanceOf(vault) / totalShares`.
+    /// @param agreementId The agreement.
+    /// @return shares The agreement's shares.
+    /// @return totalShares Σ shares of the token over every agreement.
+    function tokenSharesOf(bytes32 agreementId) external view returns (uint256 shares, uint256 totalShares);
 
     /// @notice The accumulator scale.
     function SCALE() external view returns (uint256);

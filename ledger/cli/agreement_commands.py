@@ -62,6 +62,9 @@ def register(commands: Any) -> None:
     cmd.add_argument("account")
     cmd = subcommand(sub, "set-fund", "set the park culture-fund address (admin)", run_set_fund)
     cmd.add_argument("fund")
+    cmd = subcommand(sub, "admit-token", "admit an ERC-20 for deposits (admin)", run_admit)
+    cmd.add_argument("token")
+    cmd.add_argument("--withdraw", action="store_true", help="withdraw the admission instead")
 
     agreements = commands.add_parser("agreements", help="multi-party agreements")
     sub = agreements.add_subparsers(dest="agreements_command", required=True, metavar="ACTION")
@@ -172,6 +175,12 @@ run_grant_role = tx_command(
 run_set_fund = tx_command(
     lambda s, a, sender: s.ledger.registry.set_culture_fund(fund=a.fund, sender=sender),
     lambda a: f"culture fund set to {v.address(a.fund)}",
+)
+run_admit = tx_command(
+    lambda s, a, sender: s.ledger.registry.set_token_admitted(
+        token=a.token, admitted=not a.withdraw, sender=sender
+    ),
+    lambda a: f"{v.address(a.token)} {'withdrawn' if a.withdraw else 'admitted'}",
 )
 
 

@@ -84,6 +84,11 @@ class RegistryClient(ContractClient):
             self.contract.functions.setCultureFund(v.address(fund, field="fund")), sender
         )
 
+    def set_token_admitted(self, *, token: str, admitted: bool = True, sender: Sender) -> TxResult:
+        """Admit an ERC-20 for deposits and bonds, or withdraw its admission (admin only)."""
+        fn = self.contract.functions.setTokenAdmitted(v.address(token, field="token"), admitted)
+        return self._send(fn, sender)
+
     def grant_role(self, *, role: str, account: str, sender: Sender) -> TxResult:
         """Grant a park role (registrar or auditor) to `account` (admin only)."""
         fn = self.contract.functions.grantRole(role_id(role), v.address(account, field="account"))
@@ -121,6 +126,11 @@ class RegistryClient(ContractClient):
         """Whether `account` holds a park role."""
         who = v.address(account, field="account")
         return bool(self._call(self.contract.functions.hasRole(role_id(role), who)))
+
+    def is_token_admitted(self, token: str) -> bool:
+        """Whether Revenue takes deposits and bonds in `token` (always true for ETH)."""
+        who = v.address(token, field="token")
+        return bool(self._call(self.contract.functions.isTokenAdmitted(who)))
 
     def culture_fund(self) -> ChecksumAddress:
         """The park culture-fund address (zero until set)."""

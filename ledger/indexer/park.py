@@ -161,15 +161,23 @@ def _stamp_participant(row: Participant, e: DecodedEvent) -> None:
 
 @park.register("CultureFundSet")
 def _culture_fund_set(p: Projection, e: DecodedEvent) -> None:
-    row = p.get(ParkSetting, "cultureFund")
+    _set_park_setting(p, "cultureFund", e.args["newFund"], e.block_number)
+
+
+@park.register("TokenAdmissionSet")
+def _token_admission_set(p: Projection, e: DecodedEvent) -> None:
+    # NOTE: one setting per token ever named, "token:<address>" = admitted / withdrawn.
+    value = "admitted" if e.args["admitted"] else "withdrawn"
+    _set_park_setting(p, f"token:{e.args['token']}", value, e.block_number)
+
+
+def _set_park_setting(p: Projection, name: str, value: str, block_number: int) -> None:
+    row = p.get(ParkSetting, name)
     if row is None:
-        p.add(
-            ParkSetting(name="cultureFund", value=e.args["newFund"], block_number=e.block_number),
-            "cultureFund",
-        )
+        p.add(ParkSetting(name=name, value=value, block_number=block_number), name)
     else:
-        row.value = e.args["newFund"]
-        row.block_number = e.block_number
+        row.value = value
+        row.block_number = block_number
 
 
 @park.register("AuditAttested")

@@ -63,6 +63,19 @@ def record(
     return (kind, weight, keccak(text=f"evidence:{seed}"), ai, accountable)
 
 
+def admitted_token(suite: Any, name: str, *args: Any, payer: str = "", minted: int = 0) -> Any:
+    """Deploy the token fixture `name` and have the park admin admit it (Revenue refuses
+    deposits and bonds in tokens the registry has not admitted); with `payer`, mint it
+    `minted` units and approve Revenue for all of them."""
+    token = suite.deploy_fixture(name, *args)
+    admit = suite["ParkRegistry"].functions.setTokenAdmitted(token.address, True)
+    suite.transact(admit, suite.accounts[0].address)
+    if payer:
+        suite.transact(token.functions.mint(payer, minted), payer)
+        suite.transact(token.functions.approve(suite["Revenue"].address, 2**256 - 1), payer)
+    return token
+
+
 def register_all(suite: Any, addresses: Sequence[str]) -> None:
     """Register every address that is not a participant yet."""
     grant_registrar(suite)

@@ -18,6 +18,7 @@ from module_helpers import (
     DAY,
     GRACE,
     WEIGHTED,
+    admitted_token,
     assert_conserved,
     open_agreement,
     pass_proposal,
@@ -210,7 +211,7 @@ def test_erc20_bond_credits_received_amount_when_token_takes_fee(
     suite: Any, parties: list[Any]
 ) -> None:
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("FeeOnTransferToken", 100)
+    token = admitted_token(suite, "FeeOnTransferToken", 100)
     committer = parties[0]
     suite.transact(token.functions.mint(committer.address, 1000 * ETH), committer.address)
     suite.transact(token.functions.approve(revenue.address, 2**256 - 1), committer.address)

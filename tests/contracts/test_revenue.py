@@ -20,6 +20,7 @@ from eth_abi import encode
 from eth_utils import keccak
 from module_helpers import (
     WEIGHTED,
+    admitted_token,
     amend_shares,
     assert_conserved,
     open_agreement,
@@ -164,7 +165,7 @@ def test_erc20_deposit_splits_exactly_when_token_has_decimals(
     suite: Any, parties: list[Any], decimals: int
 ) -> None:
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("MintableToken", decimals)
+    token = admitted_token(suite, "MintableToken", decimals)
     payer = suite.accounts[8].address
     suite.transact(token.functions.mint(payer, 10**30), payer)
     suite.transact(token.functions.approve(revenue.address, 2**256 - 1), payer)
@@ -189,7 +190,7 @@ def test_deposited_counts_exactly_when_total_crosses_low_counter_width(
     # The deposit counter is split (low 96 bits beside the accumulator, high bits in the config
     # slot): crossing 2**96 must carry into the high part without losing a unit.
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("MintableToken", 18)
+    token = admitted_token(suite, "MintableToken", 18)
     payer = suite.accounts[8].address
     suite.transact(token.functions.mint(payer, 2**98), payer)
     suite.transact(token.functions.approve(revenue.address, 2**256 - 1), payer)
@@ -207,7 +208,7 @@ def test_fee_on_transfer_deposit_credits_received_amount_when_token_takes_fee(
     suite: Any, parties: list[Any]
 ) -> None:
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("FeeOnTransferToken", 100)  # 1 %
+    token = admitted_token(suite, "FeeOnTransferToken", 100)  # 1 %
     payer = suite.accounts[8].address
     suite.transact(token.functions.mint(payer, 10**24), payer)
     suite.transact(token.functions.approve(revenue.address, 2**256 - 1), payer)
@@ -227,7 +228,7 @@ def test_no_return_token_deposit_and_claim_work_when_token_returns_nothing(
     suite: Any, parties: list[Any]
 ) -> None:
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("NoReturnToken")
+    token = admitted_token(suite, "NoReturnToken")
     payer = suite.accounts[8].address
     suite.transact(token.functions.mint(payer, 10**24), payer)
     suite.transact(token.functions.approve(revenue.address, 10**24), payer)
@@ -247,7 +248,7 @@ def test_no_return_token_deposit_and_claim_work_when_token_returns_nothing(
 
 def test_deposit_reverts_when_input_is_bad(suite: Any, parties: list[Any]) -> None:
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("MintableToken", 18)
+    token = admitted_token(suite, "MintableToken", 18)
     aid = open_agreement(suite, parties)
     payer = suite.accounts[8].address
     reverts(

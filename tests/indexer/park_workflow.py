@@ -28,10 +28,15 @@ def park_indexer(suite: Sandbox, engine: Engine, **options: Any) -> Indexer:
 
 def park_workflow(suite: Sandbox) -> dict[str, Any]:
     """Register, agree, contribute (one AI-assisted), confirm, dispute and resolve by vote,
-    deposit, claim, commit with a bond and fulfil — every module emits."""
+    deposit, claim, commit with a bond and fulfil, admit a token — every module emits."""
     parties = list(suite.accounts[1:4])
     admin = suite.accounts[0].address
-    suite.transact(suite["ParkRegistry"].functions.setCultureFund(suite.accounts[9].address), admin)
+    registry = suite["ParkRegistry"].functions
+    suite.transact(registry.setCultureFund(suite.accounts[9].address), admin)
+    # The park admits a token, then withdraws it: the setting keeps the latest word.
+    token = suite.deploy_fixture("MintableToken", 18).address
+    for admitted in (True, False):
+        suite.transact(registry.setTokenAdmitted(token, admitted), admin)
     aid = open_agreement(suite, parties, fund_share_bps=500)
     batch = confirm_one_resolve_one(suite, aid, parties)
     revenue = suite["Revenue"]
@@ -47,4 +52,10 @@ def park_workflow(suite: Sandbox) -> dict[str, Any]:
     )
     suite.transact(commitments.functions.submitDeliverable(aid, 1, deliverable), parties[2].address)
     suite.transact(commitments.functions.acceptDeliverable(aid, 1, deliverable), parties[0].address)
-    return {"aid": "0x" + aid.hex(), "raw_aid": aid, "parties": parties, "batch": batch}
+    return {
+        "aid": "0x" + aid.hex(),
+        "raw_aid": aid,
+        "parties": parties,
+        "batch": batch,
+        "token": token,
+    }

@@ -81,6 +81,9 @@ def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
         assert head.head == onchain
         assert {p.account for p in s.scalars(select(Participant))} >= set(parties)
         assert s.get(ParkSetting, "cultureFund").value == suite.accounts[9].address  # type: ignore[union-attr]
+        token = s.get(ParkSetting, f"token:{flow['token']}")
+        assert token is not None
+        assert token.value == "withdrawn"
 
         agreement = s.get(Agreement, aid)
         assert agreement is not None

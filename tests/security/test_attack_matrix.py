@@ -31,6 +31,7 @@ from module_helpers import (
     DAY,
     GRACE,
     VOTING_PERIOD,
+    admitted_token,
     assert_conserved,
     open_agreement,
     open_agreement_with_contract,
@@ -91,7 +92,7 @@ def hostile_agreement(
 
 def hook_token(suite: Any, holders: list[Any]) -> Any:
     """A HookToken; each holder (account or contract party) gets 10^24 and approves Revenue."""
-    token = suite.deploy_fixture("HookToken")
+    token = admitted_token(suite, "HookToken")
     revenue = suite["Revenue"].address
     for holder in holders:
         suite.transact(token.functions.mint(holder.address, 10**24), suite.accounts[0])
@@ -247,7 +248,7 @@ def test_false_returning_token_changes_nothing_when_transfer_returns_false(
     suite: Any, parties: list[Any]
 ) -> None:
     revenue = suite["Revenue"]
-    token = suite.deploy_fixture("FalseReturnToken")
+    token = admitted_token(suite, "FalseReturnToken")
     payer = suite.accounts[8]
     suite.transact(token.functions.mint(payer.address, 10**24), payer)
     suite.transact(token.functions.approve(revenue.address, 2**256 - 1), payer)

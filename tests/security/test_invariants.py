@@ -4,9 +4,11 @@ A hypothesis `RuleBasedStateMachine` drives the deployed suite through the typed
 participants, agreements (FixedShares and ContributionWeighted, ETH and odd ERC-20s, with and
 without a fund share) activated by signatures, contributions (single, batched, relayed, some
 AI-assisted), confirmations, disputes resolved by vote, amendments, deposits, claims, payout
-addresses, bonded commitments, breaches, time jumps and forced ETH. After every step it checks
-conservation to the wei, claims against allocations, nonces, consents, the hash chain and
-confirmed weights. `PARK_LEDGER_FUZZ=deep` (`make fuzz`) selects the deep profile.
+addresses, bonded commitments, breaches, time jumps and forced ETH. A contract depositor and
+payout address called back by an ERC-777-style hook token (and by ETH) re-enters the vault
+from inside deposits and claims. After every step it checks conservation to the wei (and
+each agreement's own token balance), claims against allocations, nonces, consents, the hash
+chain and confirmed weights. `PARK_LEDGER_FUZZ=deep` (`make fuzz`) selects the deep profile.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ PROFILES = {
 }
 SHARES = {2: ((5000, 5000), (7001, 2999)), 3: ((5001, 2999, 2000), (3334, 3333, 3333))}
 TIME_JUMPS = (600, DAY, 4 * DAY)
+REENTER = 1  # ReentrantParty.Mode.Reenter
+GUARD_ERROR = "ReentrancyGuardReentrantCall"
 STATS = ("examples", "steps", "transactions")
 # NOTE: py-evm warns on every SELFDESTRUCT; forcing ETH in is exactly what the machine does.
 pytestmark = pytest.mark.filterwarnings("ignore:SELFDESTRUCT opcode:DeprecationWarning")
@@ -98,6 +102,7 @@ class World:
     payout: LocalAccount
     tokens: dict[str, ChecksumAddress]
     token_abi: list[dict[str, Any]]
+    reentrant: Contract
     contracts: dict[str, Contract] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATS, 0))
 
@@ -106,6 +111,26 @@ class World:
         if token not in self.contracts:
             self.contracts[token] = self.ledger.w3.eth.contract(address=token, abi=self.token_abi)  # type: ignore[call-overload]
         return self.contracts[token]
+
+    def act(self, fn: Any) -> None:
+        """Send `fn` from the ReentrantParty (through its `exec`), paid for by the admin."""
+        call = self.reentrant.functions.exec(fn.address, fn._encode_transaction_data())
+        self.suite.transact(call, self.admin)
+
+    def reentering(self, calls: list[Any], action: Callable[[], object]) -> None:
+        """Arm the ReentrantParty with `calls`, run `action` (whose payment or pull calls it
+        back) and assert that the lock refused every re-entry."""
+        before = len(self.reentrant.functions.outcomes().call()[0])
+        targets = [fn.address for fn in calls]
+        data = [fn._encode_transaction_data() for fn in calls]
+        self.suite.transact(self.reentrant.functions.arm(REENTER, targets, data), self.admin)
+        action()
+        ok, returned = self.reentrant.functions.outcomes().call()
+        errors = [
+            None if good else self.suite.decoder.decode(bytes(raw)).name
+            for good, raw in zip(ok[before:], returned[before:], strict=True)
+        ]
+        assert errors == [GUARD_ERROR] * len(calls), errors
 
     def balance(self, token: str, account: str) -> int:
         """`account`'s balance of `token` (ETH for the zero address)."""
@@ -165,13 +190,18 @@ def world(
         "no-return": suite.deploy_fixture("NoReturnToken").address,
         "0-decimals": suite.deploy_fixture("MintableToken", 0).address,
         "6-decimals": suite.deploy_fixture("MintableToken", 6).address,
+        "hook": suite.deploy_fixture("HookToken").address,
     }
-    built = World(
-        suite, ledger, admin, pool, depositor, payout, tokens, suite.artifacts["MintableToken"].abi
-    )
+    reentrant = suite.deploy_fixture("ReentrantParty")
+    abi = suite.artifacts["MintableToken"].abi
+    built = World(suite, ledger, admin, pool, depositor, payout, tokens, abi, reentrant)
     for token in list(tokens.values())[1:]:
-        for holder in [*pool, depositor]:
+        ledger.registry.set_token_admitted(token=token, sender=admin)
+        for holder in [*pool, depositor, reentrant]:
             suite.transact(built.erc20(token).functions.mint(holder.address, MINTED), admin)
+    hook_token = suite.w3.eth.contract(address=tokens["hook"], abi=suite.artifacts["HookToken"].abi)
+    built.act(hook_token.functions.approve(ledger.revenue.address, 2**256 - 1))
+    built.act(hook_token.functions.registerHooks())
     yield built
     memory_chain.revert(snapshot)
 
@@ -302,7 +332,7 @@ class ParkMachine(RuleBasedStateMachine):
     @precondition(lambda self: len(self.deals) < 4)
     @rule(
         data=st.data(),
-        token=st.sampled_from(["eth", "fee", "no-return", "0-decimals", "6-decimals"]),
+        token=st.sampled_from(["eth", "fee", "no-return", "0-decimals", "6-decimals", "hook"]),
         mode=st.sampled_from(RevenueMode),
         fund_bps=st.sampled_from([0, 333, 2500]),
     )
@@ -470,6 +500,34 @@ class ParkMachine(RuleBasedStateMachine):
             agreement_id=deal.aid, amount=amount, sender=self.world.depositor
         )
 
+    def calling_back(self, *names: str) -> list[Deal]:
+        """The deals whose token (by name) calls the ReentrantParty back when it moves."""
+        return [d for d in self.deals if d.token in {self.world.tokens[n] for n in names}]
+
+    def reentries(self, deal: Deal) -> list[Any]:
+        """Vault calls on `deal` a re-entering contract that is no party can make: a nested
+        deposit, an allocation, paying the fund, setting a payout address (a party-only call,
+        but the lock must refuse it first)."""
+        f = self.ledger.revenue.contract.functions
+        return [
+            f.deposit(deal.aid, deal.token, 1),
+            f.allocateHeld(deal.aid),
+            f.claimFund(deal.aid),
+            f.setPayoutAddress(deal.aid, self.world.reentrant.address),
+        ]
+
+    @precondition(lambda self: self.calling_back("hook"))
+    @rule(data=st.data(), amount=st.integers(1, 10**18))
+    def deposit_with_reentry(self, data: st.DataObject, amount: int) -> None:
+        """A depositor called back inside the pull (tokensToSend) re-enters the vault."""
+        deal: Deal = self.pick(data, self.calling_back("hook"))
+        self.deposit_reentering(deal, self.pick(data, self.deals), amount)
+
+    def deposit_reentering(self, deal: Deal, other: Deal, amount: int) -> None:
+        """The ReentrantParty deposits `amount` into `deal` and re-enters on `other`."""
+        deposit = self.ledger.revenue.contract.functions.deposit(deal.aid, deal.token, amount)
+        self.world.reentering(self.reentries(other), lambda: self.world.act(deposit))
+
     @precondition(lambda self: any(d.token != ZERO_ADDRESS for d in self.deals))
     @rule(data=st.data())
     def deposit_wrong_token(self, data: st.DataObject) -> None:
@@ -512,6 +570,29 @@ class ParkMachine(RuleBasedStateMachine):
         if receiver != party.address or deal.token != ZERO_ADDRESS:
             fee = -(-paid * FEE_BPS // 10_000) if deal.token == self.world.tokens["fee"] else 0
             assert self.world.balance(deal.token, receiver) - held == paid - fee
+
+    @precondition(lambda self: self.calling_back("eth", "hook"))
+    @rule(data=st.data())
+    def claim_to_reentrant_payout(self, data: st.DataObject) -> None:
+        """A party's payout address is called back when paid (ETH receive, tokensReceived) and
+        re-enters the vault; the claim pays once."""
+        deal: Deal = self.pick(data, self.calling_back("eth", "hook"))
+        party: LocalAccount = self.pick(data, deal.parties)
+        self.claim_reentering(deal, party, self.pick(data, self.deals))
+
+    def claim_reentering(self, deal: Deal, party: LocalAccount, other: Deal) -> None:
+        """`party` claims from `deal` to the ReentrantParty, which re-enters on `other`."""
+        revenue, receiver = self.ledger.revenue, self.world.reentrant.address
+        owed = revenue.balance(deal.aid, party.address).claimable
+        if owed == 0:
+            return
+        revenue.set_payout(agreement_id=deal.aid, payout=receiver, sender=party)
+        held = self.world.balance(deal.token, receiver)
+        self.world.reentering(
+            self.reentries(other), lambda: revenue.claim(agreement_id=deal.aid, sender=party)
+        )
+        assert self.world.balance(deal.token, receiver) - held == owed
+        deal.claimed[party.address] = deal.claimed.get(party.address, 0) + owed
 
     @precondition(lambda self: self.deals)
     @rule(data=st.data())
@@ -740,6 +821,7 @@ class Books:
     claimed: dict[str, int]
     claimable: dict[str, int]
     carried: int
+    shares: tuple[int, int]
 
     @classmethod
     def read(cls, ledger: Ledger, deal: Deal) -> Books:
@@ -756,6 +838,7 @@ class Books:
             claimed={a: int(f.claimedOf(aid, a).call()) for a in allocated},
             claimable=claimable,
             carried=int(f.carriedOf(aid).call()),
+            shares=tuple(f.tokenSharesOf(aid).call()),
         )
 
 
@@ -763,10 +846,11 @@ def check_conservation(
     world: World, books: dict[bytes, Books], deals: list[Deal], forced_eth: int
 ) -> None:
     """Assert both conservation equations (docs/revenue.md) to the unit, with `forced_eth`
-    the ETH forced into the vault; AssertionError names the token or agreement that breaks
-    them."""
+    the ETH forced into the vault, and that each ERC-20 agreement's own balance (its shares
+    of the token's pool; no token here ever loses value) is what it owes; AssertionError
+    names the token or agreement that breaks them."""
     for token in {ZERO_ADDRESS, *(d.token for d in deals)}:
-        owed = 0
+        owed = shares = total_shares = 0
         for deal in (d for d in deals if d.token == token):
             b = books[deal.aid]
             inflow = b.account.deposited + b.account.bonds_locked
@@ -774,7 +858,12 @@ def check_conservation(
             assert inflow == sum(b.allocated.values()) + kept, (deal.aid.hex(), b)
             vault = sum(b.claimable.values()) + kept
             assert vault == inflow - sum(b.claimed.values()), (deal.aid.hex(), b)
+            if token != ZERO_ADDRESS:
+                assert b.shares[0] == vault, (deal.aid.hex(), b)
+                shares += b.shares[0]
+                total_shares = b.shares[1]
             owed += vault
+        assert shares == total_shares, (token, shares, total_shares)
         balance = world.balance(token, world.ledger.revenue.address)
         forced = forced_eth if token == ZERO_ADDRESS else 0
         assert balance >= owed, (token, balance, owed)
@@ -902,3 +991,29 @@ def test_weight_invariant_fails_when_a_rejected_record_is_counted(machine: ParkM
 
     with pytest.raises(AssertionError):
         machine.only_confirmed_records_carry_weight()
+
+
+@pytest.mark.parametrize("token", ["eth", "hook"])
+def test_reentry_rules_find_only_the_guard_when_deposits_and_claims_call_back(
+    machine: ParkMachine, token: str
+) -> None:
+    hooked = machine.open_deal(
+        parties=machine.registered,
+        token=machine.world.tokens["hook"],
+        mode=RevenueMode.FIXED_SHARES,
+        fund_bps=333,
+    )
+    deal = machine.open_deal(
+        parties=machine.registered,
+        token=machine.world.tokens[token],
+        mode=RevenueMode.FIXED_SHARES,
+        fund_bps=0,
+    )
+    machine.ledger.revenue.deposit(agreement_id=deal.aid, amount=10**6, sender=deal.parties[0])
+
+    machine.deposit_reentering(hooked, deal, 10**6)
+    machine.claim_reentering(deal, deal.parties[1], hooked)
+
+    assert deal.claimed[deal.parties[1].address] > 0
+    machine.funds_are_conserved()
+    machine.claims_never_exceed_allocations()
