@@ -4,22 +4,37 @@ one sentence, nothing lost by following the README."""
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from ledger.chain.anvil import free_port
-from tests.cli.conftest import TIMEOUT_S, Cli, cli_env
+import httpx
+from eth_utils import keccak
+
+from ledger.chain.anvil import free_port, port_in_use
+from ledger.structs import AgreementParams
+from tests.cli.conftest import TIMEOUT_S, Cli, Node, cli_env, register_firms
 
 STUDIO = "0x976EA74026E726554dB657fA54763abd0C3a0aa9"
 DEV0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
 
+@dataclass
+class Running:
+    """A background `park-ledger` process and what it printed until it was ready."""
+
+    process: subprocess.Popen[str]
+    output: str
+
+
 @contextmanager
-def running(env: dict[str, str], *args: str, ready: str) -> Iterator[subprocess.Popen[str]]:
+def running(env: dict[str, str], *args: str, ready: str) -> Iterator[Running]:
     """`park-ledger ARGS` in the background until it prints `ready`; SIGINT and wait on exit."""
     process = subprocess.Popen(
         [sys.executable, "-m", "ledger.cli", *args],
@@ -38,9 +53,9 @@ def running(env: dict[str, str], *args: str, ready: str) -> Iterator[subprocess.
             if ready in line or (not line and process.poll() is not None):
                 break
         assert any(ready in line for line in seen), "".join(seen)
-        yield process
+        yield Running(process, "".join(seen))
     finally:
-        process.send_signal(2)
+        process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -76,3 +91,101 @@ def test_commands_use_the_running_node_and_keep_its_writes_when_it_holds_the_sta
     shown = cli.json("participants", "show", STUDIO)
     assert shown["kind"] == "design_studio"
     assert shown["status"] == "active"
+
+
+def serve_env(tmp_path: Path, port: int, anvil_port: int) -> dict[str, str]:
+    """`make run`'s environment with its ports set the way the README says: PARK_API_*."""
+    return {
+        **cli_env(tmp_path),
+        "PARK_API_PORT": str(port),
+        "PARK_API_ANVIL_PORT": str(anvil_port),
+    }
+
+
+def test_serve_names_its_port_and_sign_in_domain_when_the_port_comes_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = serve_env(tmp_path, port, free_port())
+    with running(env, "serve", ready="Uvicorn running on") as server:
+        challenge = httpx.post(
+            f"http://127.0.0.1:{port}/auth/challenge", json={"address": DEV0}, timeout=30
+        ).json()
+    assert challenge["message"].startswith(f"127.0.0.1:{port} wants you to sign in")
+    assert f"Park Ledger API on http://127.0.0.1:{port} " in server.output
+    assert f"dashboard at http://127.0.0.1:{port}/dashboard/" in server.output
+
+
+def test_serve_points_at_the_anvil_port_setting_when_that_port_is_busy(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env = serve_env(tmp_path, free_port(), busy.getsockname()[1])
+        result = Cli(env).run("serve")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "PARK_API_ANVIL_PORT" in result.stderr
+
+
+def test_second_serve_is_refused_and_sigterm_stops_the_node_when_one_serves_the_data_dir(
+    tmp_path: Path,
+) -> None:
+    anvil_port = free_port()
+    env = serve_env(tmp_path, free_port(), anvil_port)
+    with running(env, "serve", ready="Uvicorn running on") as server:
+        second = Cli(serve_env(tmp_path, free_port(), free_port())).run("serve")
+        assert second.returncode == 1
+        assert second.stderr.count("\n") == 1, second.stderr
+        assert "already serves the data directory" in second.stderr
+        assert "Traceback" not in second.stderr
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=60) == 0
+    assert not port_in_use(anvil_port)
+
+
+def test_show_exits_1_in_one_sentence_when_the_agreement_or_participant_is_unknown(
+    node: Node,
+) -> None:
+    unknown_id = "0x" + "00" * 31 + "01"
+    agreement = node.cli.run("agreements", "show", unknown_id)
+    assert agreement.returncode == 1
+    assert agreement.stderr == f"park-ledger: no agreement {unknown_id}\n"
+    participant = node.cli.run("participants", "show", STUDIO)
+    assert participant.returncode == 1
+    assert participant.stderr == f"park-ledger: no participant {STUDIO}\n"
+
+
+def active_agreement(node: Node, first: int, second: int, *, fund_bps: int = 0) -> str:
+    """An Active two-party agreement between dev accounts `first` and `second`."""
+    ledger, one, two = node.ledger, node.chain.accounts[first], node.chain.accounts[second]
+    register_firms(node, one, two)
+    params = AgreementParams(
+        parties=[one.address, two.address],
+        shares_bps=[5000, 5000],
+        terms_hash=keccak(text="first hour"),
+        fund_share_bps=fund_bps,
+        consent_deadline=ledger.timestamp() + 3600,
+    )
+    salt = keccak(text=f"first-hour-{first}-{second}")
+    aid = "0x" + ledger.agreements.agreement_id_of(proposer=one.address, salt=salt).hex()
+    ledger.agreements.propose(params=params, salt=salt, sender=one)
+    ledger.agreements.consent(agreement_id=aid, sender=two)
+    return aid
+
+
+def test_amounts_need_a_unit_and_print_in_eth_and_percent_when_typed_by_a_person(
+    node: Node,
+) -> None:
+    aid = active_agreement(node, 14, 15, fund_bps=500)
+    bare = node.cli.run("revenue", "deposit", aid, "--amount", "2", "--as", "dev:9")
+    assert bare.returncode == 1
+    assert "has no unit: write 2ether for 2 ETH" in bare.stderr
+    deposited = node.cli.run("revenue", "deposit", aid, "--amount", "2.5 ETH", "--as", "dev:9")
+    assert deposited.returncode == 0, deposited.stderr
+    assert deposited.stdout.startswith("deposited 2.5 ETH")
+    as_json = node.cli.json("revenue", "balance", aid)
+    assert as_json[0]["allocated"] == 11875 * 10**14  # exact wei: half of 95% of 2.5 ETH
+    shown = node.cli.run("agreements", "show", aid)
+    assert "culture fund 5.00%" in shown.stdout
+    balance = node.cli.run("revenue", "balance", aid)
+    assert "allocated 1.1875 ETH" in balance.stdout
