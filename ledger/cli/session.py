@@ -31,6 +31,7 @@ from ledger.keys import KeyStore, load_key_file, read_password
 
 DEV_PREFIX = "dev:"
 DEV_CHAIN_IDS = frozenset({ANVIL_CHAIN_ID, 1337})
+ETHER = 10**18
 _HEX32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
@@ -95,6 +96,18 @@ def human(value: Any) -> str:
     """One value as a person reads it (enums by name, bytes as hex)."""
     rendered = to_json(value)
     return rendered if isinstance(rendered, str) else json.dumps(rendered, ensure_ascii=False)
+
+
+def eth(wei: int) -> str:
+    """Wei as the dashboard shows it: ETH with every significant decimal, thousands grouped."""
+    whole, fraction = divmod(int(wei), ETHER)
+    decimals = str(fraction).rjust(18, "0").rstrip("0")
+    return f"{whole:,}" + (f".{decimals}" if decimals else "") + " ETH"
+
+
+def percent(bps: int) -> str:
+    """Basis points as the dashboard shows them: percent with two decimals."""
+    return f"{bps / 100:.2f}%"
 
 
 @dataclass
