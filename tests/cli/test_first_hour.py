@@ -189,3 +189,15 @@ def test_amounts_need_a_unit_and_print_in_eth_and_percent_when_typed_by_a_person
     assert "culture fund 5.00%" in shown.stdout
     balance = node.cli.run("revenue", "balance", aid)
     assert "allocated 1.1875 ETH" in balance.stdout
+
+
+def test_consenting_twice_reads_as_the_api_says_it_when_the_agreement_is_active(
+    node: Node,
+) -> None:
+    aid = active_agreement(node, 16, 17)
+    again = node.cli.run("agreements", "consent", aid, "--as", "dev:17")
+    assert again.returncode == 1
+    assert again.stderr == (
+        "park-ledger: the contracts refused the transaction: the agreement is active, not "
+        "proposed (AgreementNotProposed)\n"
+    )
