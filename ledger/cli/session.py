@@ -13,6 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
@@ -45,11 +46,12 @@ def add_ledger_options(parser: argparse.ArgumentParser, *, acting: bool = True) 
     if acting:
         parser.add_argument(
             "--as",
+            "--private-key",
             dest="acting",
             metavar="WHO",
             default=None,
             help="the acting party: a keystore ADDRESS (<data dir>/keys), a KEYFILE, "
-            "or dev:N (development account N on a local chain)",
+            "dev:N (development account N on a local chain) or a 0x private key",
         )
 
 
@@ -141,6 +143,10 @@ class Session:
             if not index.isdigit():
                 raise ValidationError(f"--as {who}: expected dev:N with N a number")
             return self.dev_account(int(index))
+        if _HEX32.match(who):
+            # NOTE: a raw key, as Foundry's and Hardhat's --private-key take it.
+            key: LocalAccount = Account.from_key(who)
+            return key
         path = Path(who)
         if path.is_file():
             return load_key_file(path)

@@ -23,6 +23,7 @@ from tests.cli.conftest import TIMEOUT_S, Cli, Node, cli_env, register_firms
 
 STUDIO = "0x976EA74026E726554dB657fA54763abd0C3a0aa9"
 DEV0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+DEV0_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 
 @dataclass
@@ -68,7 +69,7 @@ def test_commands_use_the_running_node_and_keep_its_writes_when_it_holds_the_sta
 ) -> None:
     cli = Cli(cli_env(tmp_path))
     port = free_port()
-    with running(cli.env, "node", "--port", str(port), ready="press Ctrl-C"):
+    with running(cli.env, "node", "--port", str(port), ready="press Ctrl-C") as node:
         second = cli.run("node", "--port", str(free_port()), "--no-deploy")
         assert second.returncode == 1
         assert second.stderr.count("\n") == 1, second.stderr
@@ -87,6 +88,8 @@ def test_commands_use_the_running_node_and_keep_its_writes_when_it_holds_the_sta
             "dev:0",
         )
         assert registered.returncode == 0, registered.stderr
+    assert f"(0) {DEV0}  {DEV0_KEY}" in node.output
+    assert "Mnemonic: test test test test test test test test test test test junk" in node.output
     # NOTE: after the node stopped, the command starts its own node on the state file it saved.
     shown = cli.json("participants", "show", STUDIO)
     assert shown["kind"] == "design_studio"
@@ -201,3 +204,23 @@ def test_consenting_twice_reads_as_the_api_says_it_when_the_agreement_is_active(
         "park-ledger: the contracts refused the transaction: the agreement is active, not "
         "proposed (AgreementNotProposed)\n"
     )
+
+
+def test_commands_use_eth_rpc_url_when_it_is_set_and_no_rpc_is_given(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = Cli({**cli_env(tmp_path), "ETH_RPC_URL": url}).run("deploy")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"park-ledger: cannot reach a JSON-RPC node at {url}")
+    assert not (tmp_path / "data" / "anvil-state.json").exists()
+
+
+def test_foundry_flags_rpc_url_and_private_key_act_when_given_instead_of_rpc_and_as(
+    node: Node,
+) -> None:
+    auditor = node.chain.accounts[18].address
+    result = Cli(node.cli.env).run(
+        "participants", "grant-role", "auditor", auditor,
+        "--private-key", DEV0_KEY, "--rpc-url", node.chain.url,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert node.ledger.registry.has_role(role="auditor", account=auditor)
