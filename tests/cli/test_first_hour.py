@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 from eth_utils import keccak
 
 from ledger.chain.anvil import free_port, port_in_use
@@ -158,7 +159,9 @@ def test_show_exits_1_in_one_sentence_when_the_agreement_or_participant_is_unkno
     assert participant.stderr == f"park-ledger: no participant {STUDIO}\n"
 
 
-def active_agreement(node: Node, first: int, second: int, *, fund_bps: int = 0) -> str:
+def active_agreement(
+    node: Node, first: int, second: int, *, fund_bps: int = 0, tag: str = ""
+) -> str:
     """An Active two-party agreement between dev accounts `first` and `second`."""
     ledger, one, two = node.ledger, node.chain.accounts[first], node.chain.accounts[second]
     register_firms(node, one, two)
@@ -169,7 +172,7 @@ def active_agreement(node: Node, first: int, second: int, *, fund_bps: int = 0) 
         fund_share_bps=fund_bps,
         consent_deadline=ledger.timestamp() + 3600,
     )
-    salt = keccak(text=f"first-hour-{first}-{second}")
+    salt = keccak(text=f"first-hour-{first}-{second}-{tag}")
     aid = "0x" + ledger.agreements.agreement_id_of(proposer=one.address, salt=salt).hex()
     ledger.agreements.propose(params=params, salt=salt, sender=one)
     ledger.agreements.consent(agreement_id=aid, sender=two)
@@ -224,3 +227,28 @@ def test_foundry_flags_rpc_url_and_private_key_act_when_given_instead_of_rpc_and
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert node.ledger.registry.has_role(role="auditor", account=auditor)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ("design,forty,hall\n", "row 2, column weight: 'forty' is not a whole number of 1 or more"),
+        ("design,40,\n", "row 2, column evidence: empty; expected text, a file or a 0x-hash"),
+        (
+            "design,40,hall\ncontent_ip,25,renders,assisted,\n",
+            "row 3, column accountable: an AI-assisted record needs the address of the "
+            "accountable human party",
+        ),
+    ],
+)
+def test_csv_errors_name_row_column_and_expectation_when_a_record_is_wrong(
+    node: Node, tmp_path: Path, rows: str, expected: str
+) -> None:
+    aid = active_agreement(node, 10, 11, tag=tmp_path.name)
+    work = tmp_path / "work.csv"
+    work.write_text("kind,weight,evidence,ai,accountable\n" + rows)
+    result = node.cli.run("contributions", "record-batch", aid, str(work), "--as", "dev:10")
+    assert result.returncode == 1
+    assert result.stderr == f"park-ledger: {work} {expected}\n"
+    topics = [bytes.fromhex(aid[2:])]
+    assert not list(node.ledger.logs("Contributions", "ContributionsRecorded", topics=topics))
