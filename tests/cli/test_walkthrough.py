@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from ledger.chain.anvil import free_port
+from ledger.chain.base import dev_accounts
 from tests.cli.conftest import cli_env
 from tests.cli.test_first_hour import running
 
@@ -52,3 +54,13 @@ def test_readme_cli_workflow_runs_to_the_end_when_a_node_runs(tmp_path: Path) ->
         )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Active" in result.stdout or "active" in result.stdout
+
+
+def test_readme_dev_account_table_matches_the_dev_mnemonic_when_read() -> None:
+    text = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| `dev:(\d+)` \| [^|]+ \| `(0x\w{40})` \| `(0x\w{64})` \|$", text, re.M)
+    assert len(rows) == 5
+    accounts = dev_accounts(10)
+    for index, address, key in rows:
+        assert accounts[int(index)].address == address
+        assert "0x" + bytes(accounts[int(index)].key).hex() == key
