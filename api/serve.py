@@ -11,6 +11,7 @@ import argparse
 import gc
 import logging
 import os
+import signal
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -24,6 +25,9 @@ from api.app import SIGNING_KEY_FILE, create_app
 from api.settings import ApiSettings
 from ledger.auth import load_or_create_signing_key
 from ledger.chain import RpcChain
+from ledger.chain.anvil import port_in_use
+from ledger.chain.lease import Lease
+from ledger.config import get_settings
 from ledger.errors import ConfigurationError
 from ledger.runtime import ParkRuntime
 from ledger.services import ParkServices
@@ -72,8 +76,6 @@ def run_serve(args: argparse.Namespace) -> int:
         if value is not None
     }
     settings = ApiSettings(**overrides)
-    if "port" in overrides and "public_url" not in overrides:
-        settings.public_url = f"http://{settings.host}:{settings.port}"
     # NOTE: the in-process chain starts from genesis every time, so its index and outbox
     # must too: they live in a scratch directory removed at exit.
     ephemeral = settings.chain == "memory" and not settings.rpc
@@ -82,42 +84,77 @@ def run_serve(args: argparse.Namespace) -> int:
             "the in-process chain lives in one process: serve it with --workers 1, or serve "
             "several workers on anvil or --rpc"
         )
-    with ExitStack() as stack:
-        runtime = stack.enter_context(
-            ParkRuntime.start(
-                chain_kind=settings.chain, rpc=settings.rpc, anvil_port=settings.anvil_port
-            )
-        )
-        state_dir = (
-            Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="park-ledger-")))
-            if ephemeral
-            else None
-        )
-        services = stack.enter_context(
-            ParkServices(runtime=runtime, state_dir=state_dir, index_url=settings.index_url)
-        )
-        services.start()
-        node = runtime.chain.url if isinstance(runtime.chain, RpcChain) else "in-process chain"
-        print(f"Park Ledger API on {settings.public_url}  (docs: {settings.public_url}/docs)")
-        print(f"chain {runtime.deployment.chain_id} at {node}", flush=True)
-        if settings.workers == 1:
-            app = create_app(runtime, settings, services)
-            prepare_serving_process()
-            uvicorn.run(app, **uvicorn_options(settings))
-        else:
-            # NOTE: the token key is created here, once, not by N workers racing to.
-            load_or_create_signing_key(runtime.data_dir / SIGNING_KEY_FILE)
-            os.environ.update(worker_environment(settings, node=node, services=services))
-            print(f"{settings.workers} worker processes; indexer and relayer in this one")
-            sys.setrecursionlimit(SERVING_RECURSION_LIMIT)
-            uvicorn.run(
-                f"{__name__}:worker_app",
-                factory=True,
-                workers=settings.workers,
-                **uvicorn_options(settings),
-            )
+    try:
+        with ExitStack() as stack:
+            stack.callback(signal.signal, signal.SIGTERM, signal.getsignal(signal.SIGTERM))
+            # NOTE: uvicorn re-raises the SIGTERM it captured once it has shut down; left to
+            # the default action it killed this process before the managed node was stopped
+            # (orphaned, still writing the state file) and the outbox flushed: unwind instead.
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
+            if not ephemeral:
+                stack.callback(claim_data_dir(settings).release)
+            serve(stack, settings, ephemeral=ephemeral)
+    except KeyboardInterrupt:
+        pass
     print("stopped: outbox flushed, indexer and relayer stopped, node state saved")
     return 0
+
+
+def claim_data_dir(settings: ApiSettings) -> Lease:
+    """One `serve` per data directory (its index, outbox and node), refused in one sentence."""
+    data_dir = get_settings().data_dir
+    return Lease(
+        data_dir / "serve",
+        url=settings.public_url,
+        refusal=lambda found: (
+            f"another park-ledger serve (pid {found.pid}, {found.url}) already serves the data "
+            f"directory {data_dir}: use it, stop it first, or give this one its own "
+            "PARK_LEDGER_DATA_DIR."
+        ),
+    )
+
+
+def serve(stack: ExitStack, settings: ApiSettings, *, ephemeral: bool) -> None:
+    """Start the runtime and services on `stack` and serve HTTP until uvicorn stops."""
+    if port_in_use(settings.port):
+        raise ConfigurationError(
+            f"port {settings.port} on 127.0.0.1 is already in use: stop what runs there, or "
+            "serve on another port (`park-ledger serve --port N` or PARK_API_PORT=N)."
+        )
+    runtime = stack.enter_context(
+        ParkRuntime.start(
+            chain_kind=settings.chain, rpc=settings.rpc, anvil_port=settings.anvil_port
+        )
+    )
+    state_dir = (
+        Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="park-ledger-")))
+        if ephemeral
+        else None
+    )
+    services = stack.enter_context(
+        ParkServices(runtime=runtime, state_dir=state_dir, index_url=settings.index_url)
+    )
+    services.start()
+    node = runtime.chain.url if isinstance(runtime.chain, RpcChain) else "in-process chain"
+    print(f"Park Ledger API on {settings.public_url}  (docs: {settings.public_url}/docs)")
+    print(f"dashboard at {settings.public_url}/dashboard/")
+    print(f"chain {runtime.deployment.chain_id} at {node}", flush=True)
+    if settings.workers == 1:
+        app = create_app(runtime, settings, services)
+        prepare_serving_process()
+        uvicorn.run(app, **uvicorn_options(settings))
+    else:
+        # NOTE: the token key is created here, once, not by N workers racing to.
+        load_or_create_signing_key(runtime.data_dir / SIGNING_KEY_FILE)
+        os.environ.update(worker_environment(settings, node=node, services=services))
+        print(f"{settings.workers} worker processes; indexer and relayer in this one")
+        sys.setrecursionlimit(SERVING_RECURSION_LIMIT)
+        uvicorn.run(
+            f"{__name__}:worker_app",
+            factory=True,
+            workers=settings.workers,
+            **uvicorn_options(settings),
+        )
 
 
 def worker_environment(

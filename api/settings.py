@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,7 +20,7 @@ class ApiSettings(BaseSettings):
     rpc: str | None = None
     index_url: str | None = None
     anvil_port: int = 8545
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = ""
     token_ttl_s: int = 900
     max_body_bytes: int = 1_048_576
     max_json_depth: int = Field(default=64, ge=1, le=1_000)
@@ -34,6 +34,15 @@ class ApiSettings(BaseSettings):
         description="comma-separated addresses or networks of reverse proxies whose "
         "X-Forwarded-For/-Proto are believed; empty: none",
     )
+
+    @model_validator(mode="after")
+    def _public_url_from_listen_address(self) -> ApiSettings:
+        """Unless set, the public URL is where the server listens (the sign-in domain must
+        name the host the browser talks to, or a wallet flags the message as phishing)."""
+        if not self.public_url:
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+            self.public_url = f"http://{host}:{self.port}"
+        return self
 
     @property
     def domain(self) -> str:

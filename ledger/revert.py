@@ -15,6 +15,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 
 from ledger.abi import canonical_type
 from ledger.errors import RevertError
+from ledger.sentences import sentence
 
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
@@ -78,7 +79,8 @@ class ErrorDecoder:
                 values = [
                     _checksum(t, v) for t, v in zip(types, abi_decode(types, payload), strict=True)
                 ]
-                return RevertError(name, dict(zip(names, values, strict=True)), data=data)
+                arguments = dict(zip(names, values, strict=True))
+                return RevertError(name, arguments, data=data, message=sentence(name, arguments))
         except DecodingError:
             pass
         if not data:

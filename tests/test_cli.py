@@ -87,7 +87,14 @@ def test_cli_node_runs_in_foreground_and_saves_state_on_ctrl_c(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("bad", ["--chain=mainnet"])
-def test_cli_rejects_unknown_chain_kind(bad: str) -> None:
+def test_cli_rejects_unknown_chain_kind_in_one_sentence_with_exit_1(bad: str) -> None:
     result = run_cli("deploy", bad)
-    assert result.returncode == 2
-    assert "invalid choice" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("park-ledger: argument --chain: invalid choice")
+    assert result.stderr.count("\n") == 1
+
+
+def test_cli_prints_its_version_when_asked() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("park-ledger 0.")

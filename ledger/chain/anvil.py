@@ -18,6 +18,7 @@ from typing import IO, Any
 import requests
 
 from ledger.chain.base import dev_accounts
+from ledger.chain.lease import Lease
 from ledger.chain.rpc import RpcChain
 from ledger.config import DEV_MNEMONIC, LedgerSettings, get_settings
 from ledger.errors import ChainUnavailableError, ConfigurationError
@@ -113,6 +114,23 @@ def anvil_command(
     return command
 
 
+def claim_state_file(state_file: Path | None, *, url: str) -> Lease | None:
+    """Check `state_file` and take its lease for the node at `url`: one writer per state file
+    (two nodes on one file overwrite each other's chain every `--state-interval`)."""
+    if state_file is None:
+        return None
+    check_state_file(state_file)
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    return Lease(
+        state_file,
+        url=url,
+        refusal=lambda found: (
+            f"the anvil state file {state_file} is in use by the node at {found.url} "
+            f"(pid {found.pid}): use that node (--rpc {found.url}), or stop it first."
+        ),
+    )
+
+
 class AnvilChain(RpcChain):
     """An anvil process we own: started here, stopped (SIGTERM, then wait) by `close()`.
 
@@ -135,15 +153,16 @@ class AnvilChain(RpcChain):
     ) -> None:
         settings = settings or get_settings()
         accounts = accounts or settings.dev_accounts
+        self.port = port or free_port()
+        # NOTE: the state file first: a node already on it is the likelier cause of a busy port.
+        self._lease = claim_state_file(state_file, url=f"http://127.0.0.1:{self.port}")
         if port is not None and port_in_use(port):
+            self._release_state_file()
             raise ConfigurationError(
                 f"port {port} on 127.0.0.1 is already in use: stop what runs there or choose "
-                "another port."
+                f"another port (`park-ledger node --port N`, `park-ledger serve --anvil-port N` "
+                f"or PARK_API_ANVIL_PORT=N)."
             )
-        if state_file is not None:
-            check_state_file(state_file)
-            state_file.parent.mkdir(parents=True, exist_ok=True)
-        self.port = port or free_port()
         self.state_file = state_file
         command = anvil_command(
             port=self.port,
@@ -179,6 +198,10 @@ class AnvilChain(RpcChain):
             self.close()
             raise
         self.accounts = dev_accounts(accounts)
+
+    def _release_state_file(self) -> None:
+        if self._lease is not None:
+            self._lease.release()
 
     def _wait_until_ready(self, url: str) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -218,6 +241,7 @@ class AnvilChain(RpcChain):
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self._log.close()
+        self._release_state_file()
 
     def close(self) -> None:
         """Stop anvil with SIGTERM and wait, so it writes its state file; SIGKILL if it hangs."""
@@ -230,3 +254,4 @@ class AnvilChain(RpcChain):
                 self.process.wait()
         if not self._log.closed:
             self._log.close()
+        self._release_state_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -9,12 +10,15 @@ from eth_account import Account
 from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 
-from ledger.chain.anvil import AnvilChain
-from ledger.chain.base import ChainBackend
+from ledger.chain.anvil import ANVIL_CHAIN_ID, AnvilChain
+from ledger.chain.base import ChainBackend, dev_accounts
+from ledger.chain.lease import holder
 from ledger.chain.memory import MemoryChain
 from ledger.chain.rpc import RpcChain
 from ledger.config import LedgerSettings, get_settings
 from ledger.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
 
 CHAIN_KINDS = ("anvil", "memory")
 DEPLOYER_KEY_ENV = "PARK_LEDGER_DEPLOYER_KEY"
@@ -42,7 +46,18 @@ def open_chain(
     if kind == "memory":
         return MemoryChain(accounts=settings.dev_accounts)
     if kind == "anvil":
-        return AnvilChain(state_file=anvil_state_file(settings), port=port, settings=settings)
+        state_file = anvil_state_file(settings)
+        running = holder(state_file)
+        if running is not None:
+            # NOTE: a node already writes this state file (`park-ledger node`, `make run`): a
+            # second one would overwrite its chain, so the command uses the running one.
+            log.info("using the managed node at %s (pid %d)", running.url, running.pid)
+            return RpcChain(
+                running.url,
+                accounts=dev_accounts(settings.dev_accounts),
+                expected_chain_id=ANVIL_CHAIN_ID,
+            )
+        return AnvilChain(state_file=state_file, port=port, settings=settings)
     raise ConfigurationError(f"unknown chain {kind!r}: choose one of {', '.join(CHAIN_KINDS)}")
 
 

@@ -7,7 +7,8 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
+from importlib.metadata import entry_points, version
+from typing import NoReturn
 
 from ledger.cli import (
     audit_commands,
@@ -24,17 +25,28 @@ EXIT_INTERRUPTED = 130
 PLUGIN_GROUP = "park_ledger.commands"
 
 
+class OneSentenceParser(argparse.ArgumentParser):
+    """argparse whose usage errors are one sentence with exit code 1, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `prog: message` and a pointer to `--help`, then exit 1."""
+        self.exit(EXIT_ERROR, f"park-ledger: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered.
 
     Plugin commands (the API's `serve`) are imported only when `argv` asks for one, so the
     core commands start fast and keep working whatever state the layers above are in.
     """
-    parser = argparse.ArgumentParser(
+    parser = OneSentenceParser(
         prog="park-ledger",
         description="Park Ledger: collaboration governance ledger for creative-industry parks.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument(
+        "--version", action="version", version=f"park-ledger {version('park-ledger')}"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chain_commands.register(commands)
     evidence_commands.register(commands)

@@ -18,18 +18,20 @@ from ledger.cli.session import (
     hash_arg,
     human,
     open_session,
+    percent,
     print_tx,
     signature_items,
     subcommand,
     tx_command,
 )
-from ledger.errors import ValidationError
+from ledger.errors import NotFoundError, ValidationError
 from ledger.structs import (
-    BPS,
     ZERO_HASH,
     AgreementParams,
+    AgreementStatus,
     ConsentSignature,
     ParticipantKind,
+    ParticipantStatus,
     RevenueMode,
     VotingMode,
 )
@@ -148,7 +150,10 @@ def run_participants(args: argparse.Namespace) -> int:
 def run_participant(args: argparse.Namespace) -> int:
     """Show one participant."""
     with open_session(args) as s:
-        emit_view(s, s.ledger.registry.participant(args.account))
+        found = s.ledger.registry.participant(args.account)
+        if found.status == ParticipantStatus.NONE:
+            raise NotFoundError(f"no participant {found.account}")
+        emit_view(s, found)
     return 0
 
 
@@ -227,14 +232,16 @@ def run_agreement(args: argparse.Namespace) -> int:
     with open_session(args) as s:
         found = s.ledger.agreements.get(args.agreement)
         terms = found.terms
+        if terms.status == AgreementStatus.NONE:
+            raise NotFoundError(f"no agreement {human(found.agreement_id)}")
         lines = [
             f"agreement {human(found.agreement_id)}: {human(terms.status)} "
             f"(version {terms.version})",
-            f"  revenue {human(terms.revenue_mode)}, culture fund {terms.fund_share_bps} bps, "
+            f"  revenue {human(terms.revenue_mode)}, culture fund {percent(terms.fund_share_bps)}, "
             f"token {terms.token}",
             f"  consents {terms.consent_count}/{terms.party_count}, confirmations per record "
             f"{terms.confirmations_required}, voting {human(terms.voting_mode)}",
-            *(f"  party {p.index}: {p.account}  {p.share_bps / BPS:.2%}" for p in found.parties),
+            *(f"  party {p.index}: {p.account}  {percent(p.share_bps)}" for p in found.parties),
             f"  head {human(found.head)}",
         ]
         s.emit(found, lines)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from eth_account.signers.local import LocalAccount
 
 from ledger.chain.anvil import AnvilChain
 from ledger.chain.factory import CHAIN_KINDS, anvil_state_file, default_sender, open_chain
 from ledger.compiler import compile_project, size_report
-from ledger.config import get_settings
+from ledger.config import DEV_HD_PATH, DEV_MNEMONIC, get_settings
 from ledger.deploy import Deployment, deploy_suite
+
+RPC_URL_ENV = "ETH_RPC_URL"
 
 
 def register(commands: Any) -> None:
@@ -56,7 +62,13 @@ def add_chain_options(parser: argparse.ArgumentParser) -> None:
         default="anvil",
         help="memory: in-process py-evm; anvil: managed local node with durable state (default)",
     )
-    parser.add_argument("--rpc", default=None, help="use the JSON-RPC node at this URL instead")
+    parser.add_argument(
+        "--rpc",
+        "--rpc-url",
+        dest="rpc",
+        default=os.environ.get(RPC_URL_ENV) or None,
+        help=f"use the JSON-RPC node at this URL instead (default: ${RPC_URL_ENV}, as Foundry)",
+    )
 
 
 def run_compile(args: argparse.Namespace) -> int:
@@ -108,6 +120,16 @@ def print_deployment(deployment: Deployment, *, as_json: bool) -> None:
         print(f"  {name:<16} {contract.address}  (block {contract.block})")
 
 
+def print_dev_accounts(accounts: Sequence[LocalAccount]) -> None:
+    """The funded dev accounts with their keys and the mnemonic, as anvil and `npx hardhat node`
+    print them (they are public: never send real funds to them)."""
+    print("\nAvailable accounts (10000 ETH each; --as dev:N signs as account N)")
+    for index, account in enumerate(accounts):
+        print(f"({index}) {account.address}  {'0x' + bytes(account.key).hex()}")
+    print(f"\nMnemonic: {DEV_MNEMONIC}\nDerivation path: {DEV_HD_PATH}/N")
+    print("These keys are public: use them on this local chain only.\n")
+
+
 def run_node(args: argparse.Namespace) -> int:
     """Run anvil in the foreground until Ctrl-C/SIGTERM, deploying the suite on first start."""
     settings = get_settings()
@@ -117,6 +139,7 @@ def run_node(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
     with AnvilChain(state_file=state, port=args.port, settings=settings) as chain:
         print(f"anvil listening on {chain.url} (chain {chain.chain_id}), state in {state}")
+        print_dev_accounts(chain.accounts)
         if not args.no_deploy:
             deployment = deploy_suite(
                 chain.w3,

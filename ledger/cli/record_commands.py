@@ -23,7 +23,14 @@ from ledger.cli.session import (
 from ledger.client import SignedRecords, batch_from_event
 from ledger.errors import NotFoundError, ValidationError
 from ledger.merkle import RecordedBatch
-from ledger.structs import MAX_BATCH, ZERO_ADDRESS, AiProvenance, Contribution, RecordProof
+from ledger.structs import (
+    MAX_BATCH,
+    ZERO_ADDRESS,
+    AiProvenance,
+    Contribution,
+    ContributionKind,
+    RecordProof,
+)
 
 
 def register(commands: Any) -> None:
@@ -76,20 +83,48 @@ def _hex_bytes(value: object, *, field: str) -> bytes:
         raise ValidationError(f"{field}: not valid hex") from err
 
 
+COLUMNS = {
+    "kind": "a contribution kind: " + ", ".join(k.name.lower() for k in ContributionKind),
+    "weight": "a whole number of 1 or more",
+    "evidence": "text, a file or a 0x-hash",
+}
+
+
+def _cell(row: dict[str, Any], column: str, where: str) -> str:
+    value = row.get(column)
+    if value is None or str(value).strip() == "":
+        raise ValidationError(f"{where}, column {column}: empty; expected {COLUMNS[column]}")
+    return str(value).strip()
+
+
 def _contribution(row: dict[str, Any], where: str) -> Contribution:
+    """One record, checked column by column before anything is signed or sent."""
+    if not isinstance(row, dict):
+        raise ValidationError(f"{where}: expected an object with kind, weight and evidence")
+    kind = _cell(row, "kind", where)
+    weight = _cell(row, "weight", where)
+    if not weight.isdigit() or int(weight) < 1:
+        raise ValidationError(f"{where}, column weight: {weight!r} is not {COLUMNS['weight']}")
+    evidence = hash_arg(_cell(row, "evidence", where))
     try:
-        accountable = row.get("accountable") or ZERO_ADDRESS
-        return Contribution(
-            row["kind"],
-            int(row["weight"]),
-            hash_arg(str(row["evidence"])),
-            v.member(AiProvenance, row.get("ai") or row.get("provenance") or "none", field="ai"),
-            accountable,
-        )
-    except (KeyError, ValueError, TypeError) as err:
-        raise ValidationError(f"{where}: needs kind, weight and evidence ({err})") from err
+        kind_member = v.member(ContributionKind, kind, field="kind")
+        ai = v.member(AiProvenance, row.get("ai") or row.get("provenance") or "none", field="ai")
+        accountable = v.address(row.get("accountable") or ZERO_ADDRESS, field="accountable")
+        record = Contribution(kind_member, int(weight), evidence, ai, accountable)
     except ValidationError as err:
-        raise ValidationError(f"{where}: {err}") from err
+        raise ValidationError(f"{where}, column {err}") from err
+    # NOTE: the contract would refuse either mistake only after the batch was signed and sent.
+    if ai != AiProvenance.NONE and accountable == ZERO_ADDRESS:
+        raise ValidationError(
+            f"{where}, column accountable: an AI-{ai.name.lower()} record needs the address of "
+            "the accountable human party"
+        )
+    if ai == AiProvenance.NONE and accountable != ZERO_ADDRESS:
+        raise ValidationError(
+            f"{where}, column accountable: only an AI-assisted or AI-generated record names an "
+            "accountable party; leave it empty or set the ai column"
+        )
+    return record
 
 
 def read_records(path: Path) -> list[Contribution]:
@@ -107,7 +142,9 @@ def read_records(path: Path) -> list[Contribution]:
             raise ValidationError(f"{path}: expected a JSON list of records")
     if not rows:
         raise ValidationError(f"{path} holds no records")
-    return [_contribution(row, f"{path} record {i + 1}") for i, row in enumerate(rows)]
+    # NOTE: a CSV's first data row is line 2 of the file, below its header.
+    label, first = ("row", 2) if path.suffix.lower() == ".csv" else ("record", 1)
+    return [_contribution(row, f"{path} {label} {i + first}") for i, row in enumerate(rows)]
 
 
 # -- contributions ------------------------------------------------------------------------

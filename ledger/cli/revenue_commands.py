@@ -9,7 +9,9 @@ from typing import Any
 
 from ledger import validation as v
 from ledger.cli.session import (
+    ETHER,
     emit_view,
+    eth,
     hash_arg,
     human,
     open_session,
@@ -21,7 +23,6 @@ from ledger.errors import ValidationError
 from ledger.structs import ZERO_ADDRESS
 
 DAY = 86_400
-ETHER = 10**18
 UNITS = {"ether": ETHER, "eth": ETHER, "gwei": 10**9, "wei": 1}
 
 
@@ -32,7 +33,9 @@ def register(commands: Any) -> None:
     cmd = subcommand(
         sub, "deposit", "deposit revenue (ETH, or the agreement's ERC-20)", run_deposit, "agreement"
     )
-    cmd.add_argument("--amount", required=True, help="base units, or e.g. 1.5ether / 20gwei")
+    cmd.add_argument(
+        "--amount", required=True, help="with its unit: 2ether, 2.5 ETH, 20gwei or 1000wei"
+    )
     cmd = subcommand(sub, "claim", "claim what you are owed", run_claim, "agreement")
     cmd.add_argument("--fund", action="store_true", help="pay the culture fund its share instead")
     cmd = subcommand(
@@ -52,7 +55,7 @@ def register(commands: Any) -> None:
     cmd.add_argument("--kind", default="deliverable", help="deliverable, quality_standard, …")
     cmd.add_argument("--description", required=True, help="description text, file or 0x-hash")
     cmd.add_argument("--deadline-days", type=int, required=True)
-    cmd.add_argument("--bond", default="0", help="base units, or e.g. 0.5ether")
+    cmd.add_argument("--bond", default="0", help="with its unit, e.g. 0.5ether (default 0)")
     cmd = subcommand(
         sub, "submit", "submit your deliverable", run_submit, "agreement", "commitment"
     )
@@ -74,15 +77,21 @@ def register(commands: Any) -> None:
 
 
 def amount_arg(value: str) -> int:
-    """An amount in base units: an integer, or a decimal with a unit (`1.5ether`, `20gwei`)."""
-    text = value.strip().lower().replace("_", "")
-    unit = next((u for u in UNITS if text.endswith(u)), "wei")
+    """An amount with its unit (`2ether`, `2.5 ETH`, `20gwei`, `1000wei`) in base units; a bare
+    number other than 0 is refused, since `2` meant 2 wei where a person meant 2 ETH."""
+    text = value.strip().lower().replace("_", "").replace(" ", "")
+    unit = next((u for u in UNITS if text.endswith(u)), None)
     try:
-        amount = Decimal(text.removesuffix(unit) if text.endswith(unit) else text) * UNITS[unit]
+        amount = Decimal(text.removesuffix(unit) if unit else text) * UNITS[unit or "wei"]
     except InvalidOperation as err:
-        raise ValidationError(f"amount {value!r}: expected e.g. 1000, 1.5ether or 20gwei") from err
+        raise ValidationError(f"amount {value!r}: expected e.g. 2ether, 2.5 ETH or 20gwei") from err
+    if unit is None and amount != 0:
+        raise ValidationError(
+            f"amount {value!r} has no unit: write {value}ether for {value} ETH, or {value}wei "
+            "for base units"
+        )
     if amount != amount.to_integral_value() or amount < 0:
-        raise ValidationError(f"amount {value!r} is not a whole number of base units")
+        raise ValidationError(f"amount {value!r} is not a whole number of wei")
     return int(amount)
 
 
@@ -96,7 +105,7 @@ def run_deposit(args: argparse.Namespace) -> int:
         result = s.ledger.revenue.deposit(
             agreement_id=args.agreement, amount=amount, sender=s.actor()
         )
-        print_tx(s, f"deposited {amount} base units", result, amount=amount)
+        print_tx(s, f"deposited {eth(amount)}", result, amount=amount)
     return 0
 
 
@@ -108,7 +117,7 @@ def run_claim(args: argparse.Namespace) -> int:
         result = claim(agreement_id=args.agreement, sender=s.actor())
         event = result.event("RevenueFundClaimed" if args.fund else "RevenueClaimed")
         paid = int(event.args["amount"])
-        print_tx(s, f"claimed {paid} base units", result, amount=paid)
+        print_tx(s, f"claimed {eth(paid)}", result, amount=paid)
     return 0
 
 
@@ -123,11 +132,12 @@ def run_balance(args: argparse.Namespace) -> int:
         )
         balances = [s.ledger.revenue.balance(aid, a) for a in accounts]
         lines = [
-            f"{b.account}  claimable {b.claimable}  claimed {b.claimed}  allocated {b.allocated}"
+            f"{b.account}  claimable {eth(b.claimable)}  claimed {eth(b.claimed)}  "
+            f"allocated {eth(b.allocated)}"
             + (f"  payout {b.payout}" if b.payout not in (b.account, ZERO_ADDRESS) else "")
             for b in balances
         ]
-        lines.append(f"culture fund claimable {s.ledger.revenue.fund_claimable(aid)}")
+        lines.append(f"culture fund claimable {eth(s.ledger.revenue.fund_claimable(aid))}")
         s.emit(balances, lines)
     return 0
 

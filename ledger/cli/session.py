@@ -13,6 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
@@ -31,6 +32,7 @@ from ledger.keys import KeyStore, load_key_file, read_password
 
 DEV_PREFIX = "dev:"
 DEV_CHAIN_IDS = frozenset({ANVIL_CHAIN_ID, 1337})
+ETHER = 10**18
 _HEX32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
@@ -44,11 +46,12 @@ def add_ledger_options(parser: argparse.ArgumentParser, *, acting: bool = True) 
     if acting:
         parser.add_argument(
             "--as",
+            "--private-key",
             dest="acting",
             metavar="WHO",
             default=None,
             help="the acting party: a keystore ADDRESS (<data dir>/keys), a KEYFILE, "
-            "or dev:N (development account N on a local chain)",
+            "dev:N (development account N on a local chain) or a 0x private key",
         )
 
 
@@ -97,6 +100,18 @@ def human(value: Any) -> str:
     return rendered if isinstance(rendered, str) else json.dumps(rendered, ensure_ascii=False)
 
 
+def eth(wei: int) -> str:
+    """Wei as the dashboard shows it: ETH with every significant decimal, thousands grouped."""
+    whole, fraction = divmod(int(wei), ETHER)
+    decimals = str(fraction).rjust(18, "0").rstrip("0")
+    return f"{whole:,}" + (f".{decimals}" if decimals else "") + " ETH"
+
+
+def percent(bps: int) -> str:
+    """Basis points as the dashboard shows them: percent with two decimals."""
+    return f"{bps / 100:.2f}%"
+
+
 @dataclass
 class Session:
     """An open chain, the client of the deployed suite on it, and the command's arguments."""
@@ -128,6 +143,10 @@ class Session:
             if not index.isdigit():
                 raise ValidationError(f"--as {who}: expected dev:N with N a number")
             return self.dev_account(int(index))
+        if _HEX32.match(who):
+            # NOTE: a raw key, as Foundry's and Hardhat's --private-key take it.
+            key: LocalAccount = Account.from_key(who)
+            return key
         path = Path(who)
         if path.is_file():
             return load_key_file(path)

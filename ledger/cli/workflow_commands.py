@@ -18,9 +18,9 @@ from ledger.cli import (
     record_commands,
     revenue_commands,
 )
-from ledger.cli.session import add_ledger_options, human, open_session
+from ledger.cli.session import add_ledger_options, eth, human, open_session
 from ledger.config import get_settings
-from ledger.demo import CAST_SIZE, ETHER, DemoCast, run_demo
+from ledger.demo import CAST_SIZE, DemoCast, run_demo
 from ledger.errors import ConfigurationError
 from ledger.relayer.outbox import Outbox
 from ledger.services import OUTBOX_FILE
@@ -129,9 +129,9 @@ def run_demo_command(args: argparse.Namespace) -> int:
             f"{human(summary.proposal_status)})",
             f"commitment {summary.commitment_id}: {human(summary.commitment_status)} "
             "(bond returned to the firm)",
-            f"revenue    {summary.deposited / ETHER:g} ETH deposited; claimed: "
-            + ", ".join(f"{role} {wei / ETHER:g}" for role, wei in summary.claimed.items())
-            + f", culture fund {summary.fund_claimed / ETHER:g}",
+            f"revenue    {eth(summary.deposited)} deposited; claimed: "
+            + ", ".join(f"{role} {eth(wei)}" for role, wei in summary.claimed.items())
+            + f", culture fund {eth(summary.fund_claimed)}",
             f"books      {'balanced' if summary.balanced else 'NOT balanced'}",
         ]
         session.emit(summary, lines)

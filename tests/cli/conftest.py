@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
 
 from ledger.chain import AnvilChain
 from ledger.client import Ledger
@@ -62,6 +64,17 @@ class Node:
     chain: AnvilChain
     cli: Cli
     ledger: Ledger
+
+
+def register_firms(node: Node, *parties: LocalAccount) -> None:
+    """Register `parties` as firms (dev account 0, the deployer, made registrar first)."""
+    ledger, admin = node.ledger, node.chain.accounts[0]
+    ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
+    for party in parties:
+        if not ledger.registry.is_active(party.address):
+            ledger.registry.register(
+                account=party.address, kind="firm", profile_hash=keccak(text="p"), sender=admin
+            )
 
 
 @pytest.fixture(scope="module")

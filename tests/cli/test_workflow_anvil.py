@@ -19,7 +19,7 @@ from ledger.structs import (
     ParticipantKind,
     ProposalStatus,
 )
-from tests.cli.conftest import Cli, Node
+from tests.cli.conftest import Cli, Node, register_firms
 
 ETHER = 10**18
 
@@ -225,11 +225,7 @@ def test_cli_relays_a_record_batch_signed_offline_when_the_signature_file_is_pas
     for name, value in node.cli.env.items():
         monkeypatch.setenv(name, value)
     admin, contributor, partner = accounts[0], accounts[12], accounts[13]
-    ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
-    for party in (contributor, partner):
-        ledger.registry.register(
-            account=party.address, kind="firm", profile_hash=keccak(text="p"), sender=admin
-        )
+    register_firms(node, contributor, partner)
     params = AgreementParams(
         parties=[contributor.address, partner.address],
         shares_bps=[5000, 5000],

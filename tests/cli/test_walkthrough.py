@@ -1,0 +1,66 @@
+"""The README's walk-throughs are scripts in the repository, run here as a reader runs them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from ledger.chain.anvil import free_port
+from ledger.chain.base import dev_accounts
+from tests.cli.conftest import cli_env
+from tests.cli.test_first_hour import running
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "walkthrough-cli.sh"
+
+
+def readme_block(heading: str) -> str:
+    """The first ```sh block after `heading` in README.md."""
+    text = (ROOT / "README.md").read_text()
+    start = text.index("```sh\n", text.index(heading)) + len("```sh\n")
+    return text[start : text.index("```\n", start)]
+
+
+def test_readme_cli_workflow_is_the_script_verbatim_when_read_from_the_top() -> None:
+    body = SCRIPT.read_text().split("set -euo pipefail\n", 1)[1]
+    assert body == readme_block("## CLI workflow")
+
+
+def test_readme_cli_workflow_runs_to_the_end_when_a_node_runs(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "park-ledger"
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -m ledger.cli "$@"\n')
+    wrapper.chmod(0o755)
+    port = free_port()
+    env = {**cli_env(tmp_path), "PYTHONPATH": str(ROOT)}
+    with running(env, "node", "--port", str(port), ready="press Ctrl-C"):
+        result = subprocess.run(
+            ["bash", str(SCRIPT)],
+            cwd=tmp_path,
+            env={
+                **os.environ,
+                **env,
+                "RPC": f"http://127.0.0.1:{port}",
+                "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            },
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Active" in result.stdout or "active" in result.stdout
+
+
+def test_readme_dev_account_table_matches_the_dev_mnemonic_when_read() -> None:
+    text = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| `dev:(\d+)` \| [^|]+ \| `(0x\w{40})` \| `(0x\w{64})` \|$", text, re.M)
+    assert len(rows) == 5
+    accounts = dev_accounts(10)
+    for index, address, key in rows:
+        assert accounts[int(index)].address == address
+        assert "0x" + bytes(accounts[int(index)].key).hex() == key
