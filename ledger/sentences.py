@@ -147,6 +147,15 @@ SENTENCES: dict[str, str] = {
     "VoteNoSignatures": "no vote signatures were given",
     "VoteSignatureExpired": "{voter}'s signature expired at {deadline}: sign again",
     # -- revenue
+    "RevenueAgreementShortfall": "agreement {agreementId} holds only {available} of token "
+    "{token} after a loss of that token, less than the {amount} owed; other agreements' "
+    "balances are never used",
+    "RevenueInflowOverflow": "this would take agreement {agreementId}'s deposits or bonds to "
+    "{total}, past the maximum of {max} base units",
+    "RevenueTokenDepleted": "the vault holds none of token {token} any more (it lost its whole "
+    "value): no deposit or bond is taken in it",
+    "RevenueTokenNotAdmitted": "the park has not admitted token {token}, the token of agreement "
+    "{agreementId}: an admin admits it with `participants admit-token`",
     "RevenueBondExceedsHeld": "the bond of {amount} wei is more than the {held} wei held for "
     "agreement {agreementId}",
     "RevenueCultureFundNotSet": "the park has no culture-fund address yet",
