@@ -5,10 +5,11 @@ import {ParticipantKind, ParticipantStatus, Participant, AuditAttestation} from 
 
 /// @title IParkRegistry — the park's participants and roles
 /// @notice Who the park's participants are (kind, profile commitment, status, registration
-/// time, breach count), the park roles (admin with a two-step handover, registrar, auditor),
-/// the park culture-fund address and the auditors' on-chain attestations.
+/// time, breach count), the park roles (admin with a two-step handover, registrar, auditor,
+/// arbiter), the park culture-fund address and the auditors' on-chain attestations.
 /// @dev Roles: `DEFAULT_ADMIN_ROLE` (OpenZeppelin AccessControlDefaultAdminRules: two-step,
-/// delayed handover) grants `REGISTRAR_ROLE` and `AUDITOR_ROLE` and sets the culture fund.
+/// delayed handover) grants `REGISTRAR_ROLE`, `AUDITOR_ROLE` and `ARBITER_ROLE` and sets the
+/// culture fund.
 interface IParkRegistry {
     // -----------------------------------------------------------------------------------
     // Errors
@@ -72,6 +73,10 @@ interface IParkRegistry {
 
     /// @notice Role that may attest audit results.
     function AUDITOR_ROLE() external view returns (bytes32);
+
+    /// @notice Role that rules on rejected deliverables (`ICommitments.arbitrate`): the park's
+    /// arbitration, so that a co-party's rejection alone never takes a committer's bond.
+    function ARBITER_ROLE() external view returns (bytes32);
 
     /// @notice The Commitments contract, the only caller of `recordBreach`.
     function COMMITMENTS() external view returns (address);
