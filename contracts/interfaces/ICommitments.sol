@@ -191,7 +191,8 @@ interface ICommitments {
     /// @param agreementId The agreement.
     /// @param kind The kind.
     /// @param descriptionHash Commitment to the off-chain description (non-zero).
-    /// @param deadline Unix time by which the deliverable must be accepted (future).
+    /// @param deadline Unix time by which the deliverable must be submitted (future; a grace
+    /// period follows).
     /// @param bond The bond (0 for none).
     /// @return commitmentId The new commitment's id (global, from 1).
     function commit(
@@ -202,7 +203,8 @@ interface ICommitments {
         uint256 bond
     ) external payable returns (uint256 commitmentId);
 
-    /// @notice The committer submits (or replaces) its deliverable, before deadline + grace.
+    /// @notice The committer submits (or replaces) its deliverable while Open or Submitted, before
+    /// deadline + grace; this (re)starts its REVIEW_PERIOD and voids earlier acceptances.
     /// @param agreementId The agreement.
     /// @param commitmentId The commitment.
     /// @param deliverableHash Commitment to the deliverable (non-zero).
