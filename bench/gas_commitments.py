@@ -1,5 +1,7 @@
 """Gas of Commitments: commit with and without an ETH bond, submit, fulfil (the accepting
-confirmation that returns the bond) and breach (bond forfeited to the co-parties)."""
+confirmation that returns the bond), reject, the arbiter's rulings (bond returned, or forfeited
+with the breach), settle after an unrejected review (bond returned) and breach (bond forfeited
+to the co-parties)."""
 
 from __future__ import annotations
 
@@ -42,4 +44,33 @@ def measure(ctx: Any) -> dict[str, int]:
     entries["commitments.breach"] = ctx.gas(
         commitments.functions.markBreached(agreement_id, breach_id), bob
     )
+    return entries | _review(ctx, agreement_id, deliverable)
+
+
+def _review(ctx: Any, agreement_id: bytes, deliverable: bytes) -> dict[str, int]:
+    """Reject two bonded deliverables and rule one Fulfilled, one Breached; settle a third,
+    unrejected, after its review period."""
+    commitments, registry = ctx["Commitments"], ctx["ParkRegistry"]
+    alice, bob, arbiter = (a.address for a in (ctx.accounts[1], ctx.accounts[2], ctx.accounts[5]))
+    role = ctx.call(registry.functions.ARBITER_ROLE())
+    ctx.transact(registry.functions.grantRole(role, arbiter), ctx.accounts[0].address)
+    deadline = int(ctx.w3.eth.get_block("latest")["timestamp"]) + 30 * DAY_S
+    first = int(ctx.call(commitments.functions.commitmentCount())) + 1
+    for cid in range(first, first + 3):
+        fn = commitments.functions.commit(agreement_id, 0, b"\x0d" * 32, deadline, BOND)
+        ctx.transact(fn, alice, value=BOND)
+        ctx.transact(commitments.functions.submitDeliverable(agreement_id, cid, deliverable), alice)
+    reason = b"\x0f" * 32
+    entries = {
+        "commitments.reject": ctx.gas(
+            commitments.functions.rejectDeliverable(agreement_id, first, reason), bob
+        )
+    }
+    ctx.transact(commitments.functions.rejectDeliverable(agreement_id, first + 1, reason), bob)
+    for cid, ruling, name in ((first, 3, "fulfilled"), (first + 1, 4, "breached")):
+        fn = commitments.functions.arbitrate(agreement_id, cid, ruling, reason)
+        entries[f"commitments.arbitrate.{name}"] = ctx.gas(fn, arbiter)
+    advance_time(ctx, 8 * DAY_S)
+    settle = commitments.functions.settle(agreement_id, first + 2)
+    entries["commitments.settle"] = ctx.gas(settle, bob)
     return entries

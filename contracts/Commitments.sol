@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -12,7 +13,7 @@ import {CHECK_ACTIVE, CHECK_PARTY, CHECK_PARTICIPANT, CHECK_NOT_NONE} from "./in
 
 /// @title Commitments — bonded responsibility commitments
 /// @notice See {ICommitments}. Bonds sit in Revenue; this contract keeps deadlines,
-/// deliverables and acceptances.
+/// deliverables, acceptances, rejections and the arbiter's rulings.
 contract Commitments is ICommitments, ReentrancyGuardTransient {
     using SafeCast for uint256;
 
@@ -23,7 +24,13 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
     /// @inheritdoc ICommitments
     uint256 public constant GRACE_PERIOD = 3 days;
 
-    /// @notice The ParkRegistry (breach counts).
+    /// @inheritdoc ICommitments
+    uint256 public constant REVIEW_PERIOD = 7 days;
+
+    /// @dev `IParkRegistry.ARBITER_ROLE`, read without a call.
+    bytes32 private constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
+
+    /// @notice The ParkRegistry (breach counts, arbiters).
     IParkRegistry public immutable REGISTRY;
     /// @notice The Agreements contract (terms, parties, hash chain).
     IAgreements public immutable AGREEMENTS;
@@ -97,18 +104,20 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
         if (deliverableHash == bytes32(0)) revert CommitmentEmptyHash();
         Commitment storage c = _open(agreementId, commitmentId);
         if (msg.sender != c.committer) revert CommitmentNotCommitter(commitmentId, msg.sender);
+        uint32 reviewEnd = (block.timestamp + REVIEW_PERIOD).toUint32();
         AGREEMENTS.journal(
             agreementId,
             msg.sender,
             CHECK_NOT_NONE | CHECK_PARTICIPANT,
             DeliverableSubmitted.selector,
-            keccak256(abi.encode(commitmentId, msg.sender, deliverableHash))
+            keccak256(abi.encode(commitmentId, msg.sender, deliverableHash, reviewEnd))
         );
         c.status = CommitmentStatus.Submitted;
         c.deliverableHash = deliverableHash;
         c.acceptances = 0;
         c.acceptedBy = 0;
-        emit DeliverableSubmitted(agreementId, commitmentId, msg.sender, deliverableHash);
+        c.reviewEnd = reviewEnd;
+        emit DeliverableSubmitted(agreementId, commitmentId, msg.sender, deliverableHash, reviewEnd);
     }
 
     /// @inheritdoc ICommitments
@@ -117,8 +126,7 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
         nonReentrant
         returns (CommitmentStatus status)
     {
-        Commitment storage c = _open(agreementId, commitmentId);
-        if (c.status != CommitmentStatus.Submitted) revert CommitmentWrongStatus(commitmentId, c.status);
+        Commitment storage c = _inStatus(agreementId, commitmentId, CommitmentStatus.Submitted);
         if (msg.sender == c.committer) revert CommitmentSelfAcceptance(commitmentId, msg.sender);
         if (deliverableHash != c.deliverableHash) {
             revert CommitmentDeliverableMismatch(commitmentId, c.deliverableHash, deliverableHash);
@@ -140,28 +148,91 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ICommitments
-    function markBreached(bytes32 agreementId, uint256 commitmentId) external nonReentrant {
-        Commitment storage c = _commitments[agreementId][commitmentId];
-        CommitmentStatus current = c.status;
-        if (current == CommitmentStatus.None) revert CommitmentNotFound(agreementId, commitmentId);
-        if (current != CommitmentStatus.Open && current != CommitmentStatus.Submitted) {
-            revert CommitmentWrongStatus(commitmentId, current);
-        }
-        uint256 graceEnd = uint256(c.deadline) + GRACE_PERIOD;
-        if (block.timestamp <= graceEnd) revert CommitmentNotYetBreachable(commitmentId, graceEnd, block.timestamp);
+    function rejectDeliverable(bytes32 agreementId, uint256 commitmentId, bytes32 reasonHash) external {
+        if (reasonHash == bytes32(0)) revert CommitmentEmptyReason(commitmentId);
+        Commitment storage c = _inStatus(agreementId, commitmentId, CommitmentStatus.Submitted);
+        if (msg.sender == c.committer) revert CommitmentSelfAcceptance(commitmentId, msg.sender);
+        uint256 reviewEnd = c.reviewEnd;
+        if (block.timestamp > reviewEnd) revert CommitmentReviewEnded(commitmentId, reviewEnd, block.timestamp);
+        bytes32 deliverableHash = c.deliverableHash;
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_NOT_NONE | CHECK_PARTY | CHECK_PARTICIPANT,
+            DeliverableRejected.selector,
+            keccak256(abi.encode(commitmentId, msg.sender, deliverableHash, reasonHash))
+        );
+        c.status = CommitmentStatus.Rejected;
+        emit DeliverableRejected(agreementId, commitmentId, msg.sender, deliverableHash, reasonHash);
+    }
+
+    /// @inheritdoc ICommitments
+    function settle(bytes32 agreementId, uint256 commitmentId) external nonReentrant {
+        Commitment storage c = _inStatus(agreementId, commitmentId, CommitmentStatus.Submitted);
+        uint256 reviewEnd = c.reviewEnd;
+        if (block.timestamp <= reviewEnd) revert CommitmentUnderReview(commitmentId, reviewEnd, block.timestamp);
         address committer = c.committer;
+        bytes32 deliverableHash = c.deliverableHash;
         uint256 bond = c.bond;
         AGREEMENTS.journal(
             agreementId,
             msg.sender,
             CHECK_NOT_NONE,
-            CommitmentBreached.selector,
-            keccak256(abi.encode(commitmentId, committer, msg.sender, bond))
+            CommitmentSettled.selector,
+            keccak256(abi.encode(commitmentId, committer, msg.sender, deliverableHash, bond))
         );
-        c.status = CommitmentStatus.Breached;
-        emit CommitmentBreached(agreementId, commitmentId, committer, msg.sender, bond);
-        if (bond != 0) REVENUE.forfeitBond(agreementId, committer, bond);
-        REGISTRY.recordBreach(committer);
+        c.status = CommitmentStatus.Fulfilled;
+        emit CommitmentSettled(agreementId, commitmentId, committer, msg.sender, deliverableHash, bond);
+        if (bond != 0) REVENUE.releaseBond(agreementId, committer, bond);
+    }
+
+    /// @inheritdoc ICommitments
+    function arbitrate(bytes32 agreementId, uint256 commitmentId, CommitmentStatus ruling, bytes32 rulingHash)
+        external
+        nonReentrant
+    {
+        if (!IAccessControl(address(REGISTRY)).hasRole(ARBITER_ROLE, msg.sender)) {
+            revert CommitmentNotArbiter(msg.sender);
+        }
+        Commitment storage c = _inStatus(agreementId, commitmentId, CommitmentStatus.Rejected);
+        if (ruling != CommitmentStatus.Fulfilled && ruling != CommitmentStatus.Breached) {
+            revert CommitmentInvalidRuling(commitmentId, ruling);
+        }
+        if (rulingHash == bytes32(0)) revert CommitmentEmptyReason(commitmentId);
+        address committer = c.committer;
+        (bool isParty,,) = AGREEMENTS.partyOf(agreementId, msg.sender);
+        if (isParty || msg.sender == committer) revert CommitmentArbiterConflict(commitmentId, msg.sender);
+        uint256 released = ruling == CommitmentStatus.Fulfilled ? c.bond : 0;
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_NOT_NONE,
+            CommitmentArbitrated.selector,
+            keccak256(abi.encode(commitmentId, msg.sender, ruling, rulingHash, released))
+        );
+        if (ruling == CommitmentStatus.Fulfilled) c.status = CommitmentStatus.Fulfilled;
+        emit CommitmentArbitrated(agreementId, commitmentId, msg.sender, ruling, rulingHash, released);
+        if (ruling == CommitmentStatus.Breached) {
+            // NOTE: the ruling's effect is the breach itself, journaled and emitted as markBreached's
+            // (the same bond forfeit and breach count), so readers of breaches need no second path.
+            _breach(agreementId, commitmentId, c);
+        } else if (released != 0) {
+            REVENUE.releaseBond(agreementId, committer, released);
+        }
+    }
+
+    /// @inheritdoc ICommitments
+    function markBreached(bytes32 agreementId, uint256 commitmentId) external nonReentrant {
+        Commitment storage c = _commitments[agreementId][commitmentId];
+        CommitmentStatus current = c.status;
+        if (current == CommitmentStatus.None) revert CommitmentNotFound(agreementId, commitmentId);
+        if (current == CommitmentStatus.Submitted || current == CommitmentStatus.Rejected) {
+            revert CommitmentBreachNeedsRuling(commitmentId, current);
+        }
+        if (current != CommitmentStatus.Open) revert CommitmentWrongStatus(commitmentId, current);
+        uint256 graceEnd = uint256(c.deadline) + GRACE_PERIOD;
+        if (block.timestamp <= graceEnd) revert CommitmentNotYetBreachable(commitmentId, graceEnd, block.timestamp);
+        _breach(agreementId, commitmentId, c);
     }
 
     /// @inheritdoc ICommitments
@@ -220,6 +291,37 @@ contract Commitments is ICommitments, ReentrancyGuardTransient {
         }
         uint256 graceEnd = uint256(c.deadline) + GRACE_PERIOD;
         if (block.timestamp > graceEnd) revert CommitmentPastGrace(commitmentId, graceEnd, block.timestamp);
+    }
+
+    /// @dev A commitment in status `expected` (Submitted: its deliverable awaits acceptance,
+    /// rejection or settlement; Rejected: it awaits the arbiter's ruling).
+    function _inStatus(bytes32 agreementId, uint256 commitmentId, CommitmentStatus expected)
+        private
+        view
+        returns (Commitment storage c)
+    {
+        c = _commitments[agreementId][commitmentId];
+        CommitmentStatus current = c.status;
+        if (current == CommitmentStatus.None) revert CommitmentNotFound(agreementId, commitmentId);
+        if (current != expected) revert CommitmentWrongStatus(commitmentId, current);
+    }
+
+    /// @dev Breaches `c` (checked by the caller): journals and emits `CommitmentBreached` with the
+    /// caller, forfeits the bond to the co-parties and raises the committer's breach count.
+    function _breach(bytes32 agreementId, uint256 commitmentId, Commitment storage c) private {
+        address committer = c.committer;
+        uint256 bond = c.bond;
+        AGREEMENTS.journal(
+            agreementId,
+            msg.sender,
+            CHECK_NOT_NONE,
+            CommitmentBreached.selector,
+            keccak256(abi.encode(commitmentId, committer, msg.sender, bond))
+        );
+        c.status = CommitmentStatus.Breached;
+        emit CommitmentBreached(agreementId, commitmentId, committer, msg.sender, bond);
+        if (bond != 0) REVENUE.forfeitBond(agreementId, committer, bond);
+        REGISTRY.recordBreach(committer);
     }
 
     /// @dev The acceptance count and bitmap including the caller's acceptance-to-be, reset when

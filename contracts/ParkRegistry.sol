@@ -26,6 +26,9 @@ contract ParkRegistry is AccessControlDefaultAdminRules, IParkRegistry {
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
 
     /// @inheritdoc IParkRegistry
+    bytes32 public constant ARBITER_ROLE = keccak256("ARBITER_ROLE");
+
+    /// @inheritdoc IParkRegistry
     address public immutable COMMITMENTS;
 
     /// @inheritdoc IParkRegistry

@@ -76,6 +76,19 @@ SENTENCES: dict[str, str] = {
     "AuditBlockInFuture": "block {blockNumber} is ahead of the chain's head ({current})",
     "AuditEmptyHash": "an attestation needs the audited head and the report hash",
     # -- commitments
+    "CommitmentArbiterConflict": "arbiter {arbiter} is the committer or a party of the "
+    "agreement of commitment {commitmentId}: another arbiter must rule",
+    "CommitmentBreachNeedsRuling": "commitment {commitmentId} is {status}: a submitted "
+    "deliverable is breached only by the park arbiter's ruling",
+    "CommitmentEmptyReason": "a rejection or ruling of commitment {commitmentId} needs its "
+    "reason (a non-zero hash)",
+    "CommitmentInvalidRuling": "a ruling on commitment {commitmentId} is fulfilled or breached, "
+    "not {ruling}",
+    "CommitmentNotArbiter": "{caller} is not a park arbiter",
+    "CommitmentReviewEnded": "the review of commitment {commitmentId}'s deliverable ended at "
+    "{reviewEnd} (now {nowTs})",
+    "CommitmentUnderReview": "commitment {commitmentId}'s deliverable is under review until "
+    "{reviewEnd} (now {nowTs}): it settles after that",
     "CommitmentAlreadyAccepted": "{party} has already accepted commitment {commitmentId}",
     "CommitmentBondMismatch": "the bond is {bond} wei but {sent} wei were sent",
     "CommitmentDeadlineInPast": "the deadline {deadline} is in the past (now {nowTs})",
@@ -198,7 +211,9 @@ def _word(error: str, name: str, value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return "0x" + bytes(value).hex()
     enum = next((e for p, e in _STATUS_ENUMS.items() if error.startswith(p)), None)
-    is_status = name == "status" or (name == "expected" and error.endswith("WrongStatus"))
+    is_status = name in ("status", "ruling") or (
+        name == "expected" and error.endswith("WrongStatus")
+    )
     if enum is not None and is_status and isinstance(value, int):
         try:
             return enum(value).name.lower()

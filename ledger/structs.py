@@ -171,6 +171,7 @@ class CommitmentStatus(IntEnum):
     SUBMITTED = 2
     FULFILLED = 3
     BREACHED = 4
+    REJECTED = 5
 
 
 def _set(obj: object, name: str, value: object) -> None:

@@ -5,12 +5,12 @@ import {ParticipantKind, ParticipantStatus, Participant, AuditAttestation} from 
 
 /// @title IParkRegistry — the park's participants and roles
 /// @notice Who the park's participants are (kind, profile commitment, status, registration
-/// time, breach count), the park roles (admin with a two-step handover, registrar, auditor),
-/// the park culture-fund address, the ERC-20 tokens the park accepts and the auditors'
-/// on-chain attestations.
+/// time, breach count), the park roles (admin with a two-step handover, registrar, auditor,
+/// arbiter), the park culture-fund address, the ERC-20 tokens the park accepts and the
+/// auditors' on-chain attestations.
 /// @dev Roles: `DEFAULT_ADMIN_ROLE` (OpenZeppelin AccessControlDefaultAdminRules: two-step,
-/// delayed handover) grants `REGISTRAR_ROLE` and `AUDITOR_ROLE`, sets the culture fund and
-/// admits tokens.
+/// delayed handover) grants `REGISTRAR_ROLE`, `AUDITOR_ROLE` and `ARBITER_ROLE`, sets the
+/// culture fund and admits tokens.
 interface IParkRegistry {
     // -----------------------------------------------------------------------------------
     // Errors
@@ -77,6 +77,10 @@ interface IParkRegistry {
 
     /// @notice Role that may attest audit results.
     function AUDITOR_ROLE() external view returns (bytes32);
+
+    /// @notice Role that rules on rejected deliverables (`ICommitments.arbitrate`): the park's
+    /// arbitration, so that a co-party's rejection alone never takes a committer's bond.
+    function ARBITER_ROLE() external view returns (bytes32);
 
     /// @notice The Commitments contract, the only caller of `recordBreach`.
     function COMMITMENTS() external view returns (address);

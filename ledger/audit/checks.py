@@ -29,7 +29,7 @@ from ledger.merkle import event_record_id
 
 BPS = 10_000
 CONFIRMED, DISPUTED = 1, 2
-FULFILLED, BREACHED = 3, 4
+OPEN, SUBMITTED, FULFILLED, BREACHED, REJECTED = 1, 2, 3, 4, 5
 ADD_PARTY = 1
 SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 ERC1271_MAGIC = bytes.fromhex("1626ba7e")
@@ -674,7 +674,7 @@ def recompute_revenue(
             bonds[int(args["commitmentId"])] = (args["committer"], int(args["bond"]))
             books.bonds_locked += int(args["bond"])
             books.bonds_held += int(args["bond"])
-        elif name == "DeliverableAccepted" and int(args["status"]) == FULFILLED:
+        elif _releases_bond(name, args):
             committer, bond = bonds.get(int(args["commitmentId"]), (ZERO_ADDRESS, 0))
             books.entitled[committer] += bond
             books.bonds_held -= bond
@@ -689,6 +689,15 @@ def recompute_revenue(
         elif name == "RevenueFundClaimed":
             books.claimed[FUND] += int(args["amount"])
     return books, findings
+
+
+def _releases_bond(name: str, args: Mapping[str, Any]) -> bool:
+    """Whether a Commitments event fulfilled its commitment (the bond became the committer's)."""
+    if name == "DeliverableAccepted":
+        return int(args["status"]) == FULFILLED
+    if name == "CommitmentArbitrated":
+        return int(args["ruling"]) == FULFILLED
+    return name == "CommitmentSettled"
 
 
 def check_revenue(
@@ -841,8 +850,10 @@ def check_commitments(
     model: AgreementModel,
     *,
     grace: int,
+    review: int,
 ) -> CheckResult:
-    """Fulfilments came from co-party acceptances in time; breaches only after deadline + grace."""
+    """Fulfilments came from co-party acceptances, an unrejected review or an arbiter's ruling;
+    breaches only of Open commitments after deadline + grace, or by an arbiter's ruling."""
     findings: list[Finding] = []
     state: dict[int, dict[str, Any]] = {}
     for event in events:
@@ -851,18 +862,19 @@ def check_commitments(
             continue
         cid = int(args["commitmentId"])
         item = state.setdefault(cid, {"acceptors": set(), "status": 0, "deadline": 0})
+        if event.name in _REVIEW_EVENTS:
+            findings += _review_step(event, cid, item, review=review)
+            continue
         ts = event.block_timestamp or 0
         if event.name == "CommitmentMade":
             item.update(
                 committer=args["committer"],
                 deadline=int(args["deadline"]),
                 bond=int(args["bond"]),
-                status=1,
+                status=OPEN,
             )
         elif event.name == "CommitmentExtended":
             item["deadline"] = int(args["newDeadline"])
-        elif event.name == "DeliverableSubmitted":
-            item.update(deliverable=args["deliverableHash"], status=2, acceptors=set())
         elif event.name == "DeliverableAccepted":
             acceptor = args["acceptor"]
             version = model.versions.get(int(args["version"]))
@@ -874,13 +886,12 @@ def check_commitments(
                 item["acceptors"].add(acceptor)
             if args["deliverableHash"] != item.get("deliverable"):
                 findings.append(at(event, f"commitment {cid}: accepted another deliverable"))
-            if ts > item["deadline"] + grace:
+            if item["status"] != SUBMITTED:
                 findings.append(
                     at(
                         event,
-                        f"commitment {cid} accepted after deadline + grace",
-                        expected=f"<= {item['deadline'] + grace}",
-                        found=ts,
+                        f"commitment {cid} accepted while not Submitted",
+                        found=item["status"],
                     )
                 )
             if int(args["status"]) == FULFILLED:
@@ -896,9 +907,17 @@ def check_commitments(
                     )
                 item["status"] = FULFILLED
         elif event.name == "CommitmentBreached":
-            if item["status"] == FULFILLED:
-                findings.append(at(event, f"commitment {cid} breached after it was fulfilled"))
-            if ts <= item["deadline"] + grace:
+            ruled = item.pop("ruled_breach", False)
+            if not ruled and item["status"] != OPEN:
+                findings.append(
+                    at(
+                        event,
+                        f"commitment {cid} breached while not Open, without an arbiter's ruling",
+                        expected=OPEN,
+                        found=item["status"],
+                    )
+                )
+            elif not ruled and ts <= item["deadline"] + grace:
                 findings.append(
                     at(
                         event,
@@ -922,6 +941,76 @@ def check_commitments(
                 )
             )
     return CheckResult("commitments", agreement, len(state), tuple(findings))
+
+
+_REVIEW_EVENTS = frozenset(
+    {"DeliverableSubmitted", "DeliverableRejected", "CommitmentSettled", "CommitmentArbitrated"}
+)
+
+
+def _review_step(
+    event: DecodedEvent, cid: int, item: dict[str, Any], *, review: int
+) -> list[Finding]:
+    """Apply one review-period event to `item`: rejections within the review period by a
+    co-party, settlement only after it, rulings only on rejected deliverables."""
+    args, ts = event.args, event.block_timestamp or 0
+    findings: list[Finding] = []
+    if event.name == "DeliverableSubmitted":
+        if int(args["reviewEnd"]) != ts + review:
+            findings.append(
+                at(
+                    event,
+                    f"commitment {cid}: review period",
+                    expected=ts + review,
+                    found=args["reviewEnd"],
+                )
+            )
+        item.update(
+            deliverable=args["deliverableHash"],
+            review_end=int(args["reviewEnd"]),
+            status=SUBMITTED,
+            acceptors=set(),
+        )
+        return findings
+    expected = REJECTED if event.name == "CommitmentArbitrated" else SUBMITTED
+    if item["status"] != expected:
+        findings.append(
+            at(
+                event,
+                f"commitment {cid}: {event.name} in another status",
+                expected=expected,
+                found=item["status"],
+            )
+        )
+    if event.name == "DeliverableRejected":
+        if args["rejector"] == item.get("committer"):
+            findings.append(at(event, f"commitment {cid} rejected by its committer"))
+        if ts > item.get("review_end", 0):
+            findings.append(
+                at(
+                    event,
+                    f"commitment {cid} rejected after its review period",
+                    expected=f"<= {item.get('review_end')}",
+                    found=ts,
+                )
+            )
+        item["status"] = REJECTED
+    elif event.name == "CommitmentSettled":
+        if ts <= item.get("review_end", 0):
+            findings.append(
+                at(
+                    event,
+                    f"commitment {cid} settled during its review period",
+                    expected=f"> {item.get('review_end')}",
+                    found=ts,
+                )
+            )
+        item["status"] = FULFILLED
+    elif int(args["ruling"]) == FULFILLED:
+        item["status"] = FULFILLED
+    else:
+        item["ruled_breach"] = True
+    return findings
 
 
 __all__ = [

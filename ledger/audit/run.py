@@ -56,6 +56,7 @@ def audit_history(
         check_code(w3=w3, deployment=history.deployment, block=history.block)
     ]
     grace = int(history.call("Commitments", "GRACE_PERIOD"))
+    review = int(history.call("Commitments", "REVIEW_PERIOD"))
     summaries = []
     for aid in agreements:
         events, model = history.by_agreement[aid], models[aid]
@@ -67,7 +68,7 @@ def audit_history(
             check_signatures(history, aid, events, model),
             check_confirmations(history, aid, events, model, records=records),
             check_revenue(history, aid, events, model, records=records),
-            check_commitments(history, aid, events, model, grace=grace),
+            check_commitments(history, aid, events, model, grace=grace, review=review),
             check_provenance(aid, events, model),
         ]
     checks.append(check_conservation(history, models))

@@ -60,7 +60,7 @@ def register(commands: Any) -> None:
     cmd.add_argument("account")
 
     cmd = subcommand(sub, "grant-role", "grant a park role (admin)", run_grant_role)
-    cmd.add_argument("role", choices=("registrar", "auditor"))
+    cmd.add_argument("role", choices=("registrar", "auditor", "arbiter"))
     cmd.add_argument("account")
     cmd = subcommand(sub, "set-fund", "set the park culture-fund address (admin)", run_set_fund)
     cmd.add_argument("fund")

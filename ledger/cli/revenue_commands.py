@@ -1,5 +1,5 @@
 """`park-ledger revenue|commitments`: deposits, claims, balances and payout addresses; bonded
-commitments with deliverables, acceptances and breaches."""
+commitments with deliverables, acceptances, rejections, arbitration, settlement and breaches."""
 
 from __future__ import annotations
 
@@ -63,10 +63,37 @@ def register(commands: Any) -> None:
     subcommand(
         sub, "accept", "accept a co-party's deliverable", run_accept, "agreement", "commitment"
     )
+    cmd = subcommand(
+        sub,
+        "reject",
+        "reject a co-party's deliverable within its review period (goes to arbitration)",
+        run_reject,
+        "agreement",
+        "commitment",
+    )
+    cmd.add_argument("--reason", required=True, help="reason text, file or 0x-hash")
+    subcommand(
+        sub,
+        "settle",
+        "fulfil a deliverable nobody rejected within its review period",
+        run_settle,
+        "agreement",
+        "commitment",
+    )
+    cmd = subcommand(
+        sub,
+        "arbitrate",
+        "rule on a rejected deliverable (arbiter)",
+        run_arbitrate,
+        "agreement",
+        "commitment",
+    )
+    cmd.add_argument("--ruling", required=True, choices=("fulfilled", "breached"))
+    cmd.add_argument("--reason", required=True, help="ruling text, file or 0x-hash")
     subcommand(
         sub,
         "breach",
-        "mark a commitment breached (after deadline + grace)",
+        "mark a commitment without a deliverable breached (after deadline + grace)",
         run_breach,
         "agreement",
         "commitment",
@@ -196,6 +223,31 @@ run_submit = tx_command(
         sender=sender,
     ),
     lambda a: f"deliverable for commitment {a.commitment} submitted",
+)
+run_reject = tx_command(
+    lambda s, a, sender: s.ledger.commitments.reject(
+        agreement_id=a.agreement,
+        commitment_id=a.commitment,
+        reason_hash=hash_arg(a.reason),
+        sender=sender,
+    ),
+    lambda a: f"deliverable of commitment {a.commitment} rejected; it goes to arbitration",
+)
+run_settle = tx_command(
+    lambda s, a, sender: s.ledger.commitments.settle(
+        agreement_id=a.agreement, commitment_id=a.commitment, sender=sender
+    ),
+    lambda a: f"commitment {a.commitment} fulfilled after its review; its bond is released",
+)
+run_arbitrate = tx_command(
+    lambda s, a, sender: s.ledger.commitments.arbitrate(
+        agreement_id=a.agreement,
+        commitment_id=a.commitment,
+        ruling=a.ruling,
+        ruling_hash=hash_arg(a.reason),
+        sender=sender,
+    ),
+    lambda a: f"commitment {a.commitment} ruled {a.ruling}",
 )
 run_breach = tx_command(
     lambda s, a, sender: s.ledger.commitments.breach(

@@ -1,12 +1,17 @@
-"""Commitments: commit (with an optional bond), submit and accept deliverables, mark breaches."""
+"""Commitments: commit (with an optional bond), submit, accept or reject deliverables, settle
+unrejected ones after review, arbitrate rejected ones, mark breaches."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ledger import validation as v
 from ledger.client.base import ContractClient, Sender
 from ledger.client.views import Commitment, TxResult, build
-from ledger.errors import NotFoundError
+from ledger.errors import NotFoundError, ValidationError
 from ledger.structs import UINT64, ZERO_ADDRESS, CommitmentKind, CommitmentStatus
+
+RULINGS = (CommitmentStatus.FULFILLED, CommitmentStatus.BREACHED)
 
 
 class CommitmentsClient(ContractClient):
@@ -47,11 +52,8 @@ class CommitmentsClient(ContractClient):
         sender: Sender,
     ) -> TxResult:
         """The committer submits (or replaces) its deliverable."""
-        fn = self.contract.functions.submitDeliverable(
-            v.bytes32(agreement_id, field="agreement_id"),
-            v.integer(commitment_id, field="commitment_id"),
-            v.bytes32(deliverable_hash, field="deliverable_hash"),
-        )
+        deliverable = v.bytes32(deliverable_hash, field="deliverable_hash")
+        fn = self._by_id("submitDeliverable", agreement_id, commitment_id, deliverable)
         return self._send(fn, sender)
 
     def accept(
@@ -72,13 +74,53 @@ class CommitmentsClient(ContractClient):
         )
         return self._send(self.contract.functions.acceptDeliverable(aid, cid, current), sender)
 
+    def reject(
+        self,
+        *,
+        agreement_id: bytes | str,
+        commitment_id: int,
+        reason_hash: bytes | str,
+        sender: Sender,
+    ) -> TxResult:
+        """A co-party rejects the deliverable within its review period (it goes to arbitration)."""
+        reason = v.bytes32(reason_hash, field="reason_hash")
+        fn = self._by_id("rejectDeliverable", agreement_id, commitment_id, reason)
+        return self._send(fn, sender)
+
+    def settle(self, *, agreement_id: bytes | str, commitment_id: int, sender: Sender) -> TxResult:
+        """Fulfil a deliverable nobody rejected within its review period (anyone)."""
+        return self._send(self._by_id("settle", agreement_id, commitment_id), sender)
+
+    def arbitrate(
+        self,
+        *,
+        agreement_id: bytes | str,
+        commitment_id: int,
+        ruling: CommitmentStatus | int | str,
+        ruling_hash: bytes | str,
+        sender: Sender,
+    ) -> TxResult:
+        """An arbiter rules a rejected deliverable FULFILLED or BREACHED."""
+        outcome = v.member(CommitmentStatus, ruling, field="ruling")
+        if outcome not in RULINGS:
+            raise ValidationError(f"ruling: {outcome.name.lower()} is not fulfilled or breached")
+        reason = v.bytes32(ruling_hash, field="ruling_hash")
+        fn = self._by_id("arbitrate", agreement_id, commitment_id, int(outcome), reason)
+        return self._send(fn, sender)
+
     def breach(self, *, agreement_id: bytes | str, commitment_id: int, sender: Sender) -> TxResult:
-        """Mark an unresolved commitment Breached after deadline + grace (anyone)."""
-        fn = self.contract.functions.markBreached(
+        """Mark an Open commitment Breached after deadline + grace (anyone)."""
+        return self._send(self._by_id("markBreached", agreement_id, commitment_id), sender)
+
+    def _by_id(
+        self, function: str, agreement_id: bytes | str, commitment_id: int, *rest: object
+    ) -> Any:
+        """The contract call `function(agreementId, commitmentId, *rest)` with validated ids."""
+        return self.contract.functions[function](
             v.bytes32(agreement_id, field="agreement_id"),
             v.integer(commitment_id, field="commitment_id"),
+            *rest,
         )
-        return self._send(fn, sender)
 
     def get(self, agreement_id: bytes | str, commitment_id: int) -> Commitment:
         """A commitment; NotFoundError when the agreement has no such commitment."""
@@ -98,3 +140,7 @@ class CommitmentsClient(ContractClient):
     def grace_period(self) -> int:
         """Seconds after a deadline before a breach can be marked."""
         return int(self._call(self.contract.functions.GRACE_PERIOD()))
+
+    def review_period(self) -> int:
+        """Seconds after a submission during which co-parties may reject the deliverable."""
+        return int(self._call(self.contract.functions.REVIEW_PERIOD()))

@@ -11,11 +11,11 @@ from ledger.client.views import Attestation, Participant, TxResult, build
 from ledger.errors import ValidationError
 from ledger.structs import ZERO_HASH, ParticipantKind
 
-ROLES = ("registrar", "auditor", "admin")
+ROLES = ("registrar", "auditor", "arbiter", "admin")
 
 
 def role_id(role: str) -> bytes:
-    """The AccessControl id of a park role: registrar, auditor or admin."""
+    """The AccessControl id of a park role: registrar, auditor, arbiter or admin."""
     if role not in ROLES:
         raise ValidationError(f"role: {role!r} is not one of {', '.join(ROLES)}")
     return ZERO_HASH if role == "admin" else bytes(keccak(text=f"{role.upper()}_ROLE"))

@@ -218,6 +218,7 @@ class Commitment:
     bond: int
     accepted_by: int
     version: int
+    review_end: int
     deliverable_hash: bytes
 
 

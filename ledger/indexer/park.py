@@ -82,7 +82,7 @@ COMMITMENT_KIND = (
     "CulturalHeritageCare",
     "Other",
 )
-COMMITMENT_STATUS = ("None", "Open", "Submitted", "Fulfilled", "Breached")
+COMMITMENT_STATUS = ("None", "Open", "Submitted", "Fulfilled", "Breached", "Rejected")
 
 
 def enum_name(names: Sequence[str], value: int) -> str:
@@ -633,6 +633,7 @@ def _deliverable_submitted(p: Projection, e: DecodedEvent) -> None:
     if row is not None:
         row.status = "Submitted"
         row.deliverable_hash = e.args["deliverableHash"]
+        row.review_end = e.args["reviewEnd"]
         row.acceptances = 0
 
 
@@ -645,6 +646,33 @@ def _deliverable_accepted(p: Projection, e: DecodedEvent) -> None:
         row.status = enum_name(COMMITMENT_STATUS, e.args["status"])
         if row.status == "Fulfilled" and row.bond:
             _revenue(p, row.agreement_id)
+
+
+@park.register("DeliverableRejected")
+def _deliverable_rejected(p: Projection, e: DecodedEvent) -> None:
+    row = _commitment(p, e)
+    if row is not None:
+        row.status = "Rejected"
+        row.rejected_by = e.args["rejector"]
+        row.rejection_hash = e.args["reasonHash"]
+
+
+@park.register("CommitmentSettled")
+def _commitment_settled(p: Projection, e: DecodedEvent) -> None:
+    row = _commitment(p, e)
+    if row is not None:
+        row.status = "Fulfilled"
+
+
+@park.register("CommitmentArbitrated")
+def _commitment_arbitrated(p: Projection, e: DecodedEvent) -> None:
+    row = _commitment(p, e)
+    if row is not None:
+        # NOTE: a Breached ruling is followed by its CommitmentBreached, which sets the status.
+        if e.args["ruling"] == COMMITMENT_STATUS.index("Fulfilled"):
+            row.status = "Fulfilled"
+        row.arbiter = e.args["arbiter"]
+        row.ruling_hash = e.args["rulingHash"]
 
 
 @park.register("CommitmentBreached")

@@ -29,8 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 
 from agreement_helpers import consent_signature, default_params, new_accounts
 from module_helpers import (
+    C_BREACHED,
+    C_FULFILLED,
     DAY,
     GRACE,
+    REVIEW,
     WEIGHTED,
     confirm_one_resolve_one,
     open_agreement,
@@ -88,7 +91,39 @@ def _workflow(suite: Suite) -> dict[str, Any]:
     suite.chain.increase_time(2 * DAY + GRACE + 10)
     suite.transact(commitments.functions.markBreached(fixed, count), admin)
     suite.transact(revenue.functions.claim(fixed), parties[2].address)
+    _review_and_arbitrate(suite, weighted, parties)
     return {"fixed": "0x" + fixed.hex(), "weighted": "0x" + weighted.hex(), "parties": parties}
+
+
+def _review_and_arbitrate(suite: Suite, aid: bytes, parties: list[Any]) -> None:
+    """Three bonded deliverables on `aid`: one settled unrejected after its review, two rejected
+    and ruled by the park's arbiter — Fulfilled and Breached."""
+    commitments, registry = suite["Commitments"], suite["ParkRegistry"]
+    arbiter = suite.accounts[10].address
+    role = registry.functions.ARBITER_ROLE().call()
+    suite.transact(registry.functions.grantRole(role, arbiter), suite.accounts[0].address)
+    deadline = suite.chain.timestamp() + 30 * DAY
+    first = int(commitments.functions.commitmentCount().call()) + 1
+    for cid in range(first, first + 3):
+        committer = parties[cid % 3].address
+        suite.transact(
+            commitments.functions.commit(aid, 0, keccak(text=f"review {cid}"), deadline, ETH),
+            committer,
+            value=ETH,
+        )
+        suite.transact(
+            commitments.functions.submitDeliverable(aid, cid, keccak(text=f"work {cid}")),
+            committer,
+        )
+    for cid in (first + 1, first + 2):
+        reason = keccak(text=f"reason {cid}")
+        rejector = parties[(cid + 1) % 3].address
+        suite.transact(commitments.functions.rejectDeliverable(aid, cid, reason), rejector)
+    for cid, ruling in ((first + 1, C_FULFILLED), (first + 2, C_BREACHED)):
+        fn = commitments.functions.arbitrate(aid, cid, ruling, keccak(text=f"ruling {cid}"))
+        suite.transact(fn, arbiter)
+    suite.chain.increase_time(REVIEW + 1)
+    suite.transact(commitments.functions.settle(aid, first), arbiter)
 
 
 @pytest.fixture(scope="module")
@@ -264,13 +299,15 @@ def test_forged_relayed_consent_reverts_when_a_malicious_relayer_injects_it(suit
 
 @pytest.fixture(scope="module")
 def faulty_artifacts() -> CompileResult:
-    """The project with Revenue replaced by its faulty variant (tests/audit/faulty.py)."""
+    """The project with Revenue and Commitments replaced by their faulty variants
+    (tests/audit/faulty.py)."""
     return compile_faulty_project()
 
 
 @pytest.fixture
 def faulty(chain: MemoryChain, faulty_artifacts: CompileResult) -> Suite:
-    """A second suite, deployed by the standard pipeline, whose Revenue is the faulty variant."""
+    """A second suite, deployed by the standard pipeline, with the faulty Revenue and
+    Commitments."""
     deployment = deploy_suite(
         chain.w3, faulty_artifacts, deployer=chain.accounts[0].address, suite=PARK_SUITE
     )
@@ -291,15 +328,39 @@ def test_audit_names_broken_conservation_when_revenue_over_credits(faulty: Suite
     assert report.checks[0].passed  # the manifest matches the (faulty) code it deployed
 
 
+def test_audit_names_the_breach_when_a_submitted_deliverable_is_breached_without_a_ruling(
+    faulty: Suite,
+) -> None:
+    parties = list(faulty.accounts[1:3])
+    aid = open_agreement(faulty, parties)
+    commitments = faulty["Commitments"]
+    deadline = faulty.chain.timestamp() + DAY
+    fn = commitments.functions.commit(aid, 0, keccak(text="catalogue"), deadline, ETH)
+    faulty.transact(fn, parties[0].address, value=ETH)
+    cid = int(commitments.functions.commitmentCount().call())
+    fn = commitments.functions.submitDeliverable(aid, cid, keccak(text="on time"))
+    faulty.transact(fn, parties[0].address)
+    faulty.chain.increase_time(DAY + GRACE + 1)
+    receipt = faulty.transact(commitments.functions.markBreached(aid, cid), parties[1].address)
+    findings = _faulty_findings(faulty, aid, "commitments")
+    assert findings[0].block == receipt["blockNumber"]
+    assert "without an arbiter's ruling" in findings[0].message
+
+
 def test_audit_names_the_block_when_the_head_advances_without_an_event(faulty: Suite) -> None:
     parties = list(faulty.accounts[1:4])
     aid = open_agreement(faulty, parties)
     receipt = faulty.transact(faulty["Revenue"].functions.journalQuietly(aid), parties[0].address)
     faulty.transact(faulty["Revenue"].functions.setPayoutAddress(aid, ZERO), parties[1].address)
+    findings = _faulty_findings(faulty, aid, "hash-chain")
+    assert findings[0].block == receipt["blockNumber"]
+    assert "no event" in findings[0].message
+
+
+def _faulty_findings(faulty: Suite, aid: bytes, check: str) -> list[Any]:
+    """The findings of `check` when the faulty suite's agreement `aid` is audited."""
     report = audit_history(
         collect(w3=faulty.w3, deployment=faulty.deployment, abis=_abis(faulty)),
         agreement="0x" + aid.hex(),
     )
-    findings = _failed(report)[f"hash-chain:0x{aid.hex()}"]
-    assert findings[0].block == receipt["blockNumber"]
-    assert "no event" in findings[0].message
+    return _failed(report)[f"{check}:0x{aid.hex()}"]

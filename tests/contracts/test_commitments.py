@@ -17,6 +17,7 @@ from module_helpers import (
     C_SUBMITTED,
     DAY,
     GRACE,
+    REVIEW,
     WEIGHTED,
     admitted_token,
     assert_conserved,
@@ -325,11 +326,18 @@ def test_deliverable_actions_revert_when_caller_or_state_is_wrong(
     suite.chain.increase_time(DAY + GRACE + 1)
     reverts(
         suite,
-        commitments.functions.acceptDeliverable(aid, cid, DELIVERABLE),
-        parties[1].address,
+        commitments.functions.submitDeliverable(aid, cid, DELIVERABLE),
+        parties[0].address,
         "CommitmentPastGrace",
     )
-    suite.transact(commitments.functions.markBreached(aid, cid), parties[1].address)
+    reverts(
+        suite,
+        commitments.functions.markBreached(aid, cid),
+        parties[1].address,
+        "CommitmentBreachNeedsRuling",
+    )
+    suite.chain.increase_time(REVIEW)
+    suite.transact(commitments.functions.settle(aid, cid), parties[1].address)
     reverts(
         suite,
         commitments.functions.acceptDeliverable(aid, cid, DELIVERABLE),

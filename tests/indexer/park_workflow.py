@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from eth_utils import keccak
-from module_helpers import DAY, confirm_one_resolve_one, open_agreement
+from module_helpers import C_BREACHED, DAY, confirm_one_resolve_one, open_agreement
 from sqlalchemy import Engine
 
 from ledger.indexer import Indexer, IndexerConfig, park_projectors
@@ -28,7 +28,8 @@ def park_indexer(suite: Sandbox, engine: Engine, **options: Any) -> Indexer:
 
 def park_workflow(suite: Sandbox) -> dict[str, Any]:
     """Register, agree, contribute (one AI-assisted), confirm, dispute and resolve by vote,
-    deposit, claim, commit with a bond and fulfil, admit a token — every module emits."""
+    deposit, claim, commit with a bond and fulfil, admit a token; a second bonded deliverable
+    rejected by a co-party and ruled breached by the park's arbiter — every module emits."""
     parties = list(suite.accounts[1:4])
     admin = suite.accounts[0].address
     registry = suite["ParkRegistry"].functions
@@ -52,10 +53,24 @@ def park_workflow(suite: Sandbox) -> dict[str, Any]:
     )
     suite.transact(commitments.functions.submitDeliverable(aid, 1, deliverable), parties[2].address)
     suite.transact(commitments.functions.acceptDeliverable(aid, 1, deliverable), parties[0].address)
+    arbiter = suite.accounts[10].address
+    suite.transact(registry.grantRole(registry.ARBITER_ROLE().call(), arbiter), admin)
+    suite.transact(
+        commitments.functions.commit(aid, 0, keccak(text="signage"), deadline, ETH),
+        parties[1].address,
+        value=ETH,
+    )
+    suite.transact(commitments.functions.submitDeliverable(aid, 2, deliverable), parties[1].address)
+    reason, ruling = keccak(text="wrong signage"), keccak(text="ruling: upheld")
+    suite.transact(commitments.functions.rejectDeliverable(aid, 2, reason), parties[0].address)
+    suite.transact(commitments.functions.arbitrate(aid, 2, C_BREACHED, ruling), arbiter)
     return {
         "aid": "0x" + aid.hex(),
         "raw_aid": aid,
         "parties": parties,
         "batch": batch,
         "token": token,
+        "arbiter": arbiter,
+        "reason": "0x" + reason.hex(),
+        "ruling": "0x" + ruling.hex(),
     }

@@ -118,19 +118,35 @@ def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
         totals = s.get(AgreementRevenue, aid)
         assert totals is not None
         assert totals.deposited == 3 * ETH
-        assert totals.bonds_locked == ETH
+        assert totals.bonds_locked == 2 * ETH
         raw = flow["raw_aid"]
         assert totals.fund_claimable == revenue.functions.fundClaimableOf(raw).call()
         for balance in s.scalars(select(Balance).where(Balance.agreement_id == aid)):
             assert balance.claimable == revenue.functions.claimableOf(raw, balance.account).call()
             assert balance.claimed == revenue.functions.claimedOf(raw, balance.account).call()
 
-        commitment = s.scalars(select(Commitment)).one()
-        assert (commitment.status, commitment.bond, commitment.committer) == (
+        fulfilled, ruled = s.scalars(select(Commitment).order_by(Commitment.commitment_id))
+        assert (fulfilled.status, fulfilled.bond, fulfilled.committer) == (
             "Fulfilled",
             ETH,
             parties[2],
         )
+        assert fulfilled.rejected_by is None
+        review_end = suite["Commitments"].functions.commitmentOf(raw, 1).call()[8]
+        assert fulfilled.review_end == review_end
+        assert (ruled.status, ruled.rejected_by, ruled.rejection_hash) == (
+            "Breached",
+            parties[0],
+            flow["reason"],
+        )
+        assert (ruled.arbiter, ruled.ruling_hash, ruled.breached_by, ruled.bond_forfeited) == (
+            flow["arbiter"],
+            flow["ruling"],
+            flow["arbiter"],
+            ETH,
+        )
+        assert totals.bonds_forfeited == ETH
+        assert s.get(Participant, parties[1]).breach_count == 1
 
 
 def test_record_ids_match_the_contract_when_computed_from_the_event(flow: dict[str, Any]) -> None:

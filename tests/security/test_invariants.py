@@ -37,6 +37,7 @@ from web3.contract import Contract
 
 from ledger.chain import MemoryChain
 from ledger.client import Ledger
+from ledger.client.commitments import RULINGS
 from ledger.client.views import RevenueAccount, TxResult
 from ledger.compiler import CompileResult
 from ledger.deploy import Deployment
@@ -85,6 +86,7 @@ SHARES = {2: ((5000, 5000), (7001, 2999)), 3: ((5001, 2999, 2000), (3334, 3333, 
 TIME_JUMPS = (600, DAY, 4 * DAY)
 REENTER = 1  # ReentrantParty.Mode.Reenter
 GUARD_ERROR = "ReentrancyGuardReentrantCall"
+ARBITER = 10  # the park's arbiter: never a party of the machine's deals
 STATS = ("examples", "steps", "transactions")
 # NOTE: py-evm warns on every SELFDESTRUCT; forcing ETH in is exactly what the machine does.
 pytestmark = pytest.mark.filterwarnings("ignore:SELFDESTRUCT opcode:DeprecationWarning")
@@ -183,6 +185,9 @@ def world(
     admin, pool = suite.accounts[0], list(suite.accounts[1:5])
     depositor, payout, fund = suite.accounts[8], suite.accounts[5], suite.accounts[9]
     ledger.registry.grant_role(role="registrar", account=admin.address, sender=admin)
+    ledger.registry.grant_role(
+        role="arbiter", account=suite.accounts[ARBITER].address, sender=admin
+    )
     ledger.registry.set_culture_fund(fund=fund.address, sender=admin)
     tokens = {
         "eth": ZERO_ADDRESS,
@@ -698,20 +703,91 @@ class ParkMachine(RuleBasedStateMachine):
                 agreement_id=deal.aid, commitment_id=commitment, sender=acceptor
             )
 
-        if self.past_grace(deal, commitment):
-            self.rejected(send, "CommitmentPastGrace")
-            return
         send()
         assert self.ledger.commitments.get(deal.aid, commitment).status in (
             CommitmentStatus.FULFILLED,
             CommitmentStatus.SUBMITTED,
         )
 
+    def under_review(self, deal: Deal, commitment: int) -> bool:
+        """Whether the submitted deliverable's review period still runs in the next block (one
+        second later, as `past_grace` assumes)."""
+        review_end = self.ledger.commitments.get(deal.aid, commitment).review_end
+        return self.ledger.timestamp() < review_end
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data(), pick=st.integers(0, 2))
+    def reject(self, data: st.DataObject, pick: int) -> None:
+        """A co-party rejects a submitted deliverable within its review period, not after."""
+        options = self.unresolved(CommitmentStatus.SUBMITTED)
+        if not options:
+            return
+        deal, commitment = self.pick(data, options)
+        committer = self.ledger.commitments.get(deal.aid, commitment).committer
+
+        def send() -> TxResult:
+            return self.ledger.commitments.reject(
+                agreement_id=deal.aid,
+                commitment_id=commitment,
+                reason_hash=keccak(text=f"reason {commitment}"),
+                sender=deal.co_party(committer, pick),
+            )
+
+        if not self.under_review(deal, commitment):
+            self.rejected(send, "CommitmentReviewEnded")
+            return
+        send()
+        assert self.ledger.commitments.get(deal.aid, commitment).status is (
+            CommitmentStatus.REJECTED
+        )
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data())
+    def settle(self, data: st.DataObject) -> None:
+        """Anyone settles an unrejected deliverable Fulfilled after its review, not before."""
+        options = self.unresolved(CommitmentStatus.SUBMITTED)
+        if not options:
+            return
+        deal, commitment = self.pick(data, options)
+
+        def send() -> TxResult:
+            return self.ledger.commitments.settle(
+                agreement_id=deal.aid, commitment_id=commitment, sender=self.world.depositor
+            )
+
+        if self.under_review(deal, commitment):
+            self.rejected(send, "CommitmentUnderReview")
+            return
+        send()
+        assert self.ledger.commitments.get(deal.aid, commitment).status is (
+            CommitmentStatus.FULFILLED
+        )
+
+    @precondition(lambda self: self.deals)
+    @rule(data=st.data(), ruling=st.sampled_from(RULINGS))
+    def arbitrate(self, data: st.DataObject, ruling: CommitmentStatus) -> None:
+        """The park's arbiter rules a rejected deliverable Fulfilled or Breached."""
+        options = self.unresolved(CommitmentStatus.REJECTED)
+        if not options:
+            return
+        deal, commitment = self.pick(data, options)
+        self.ledger.commitments.arbitrate(
+            agreement_id=deal.aid,
+            commitment_id=commitment,
+            ruling=ruling,
+            ruling_hash=keccak(text=f"ruling {commitment}"),
+            sender=self.world.suite.accounts[ARBITER],
+        )
+        assert self.ledger.commitments.get(deal.aid, commitment).status is ruling
+
     @precondition(lambda self: self.deals)
     @rule(data=st.data())
     def breach(self, data: st.DataObject) -> None:
-        """Anyone marks an unresolved commitment Breached after deadline + grace, not before."""
-        options = self.unresolved(CommitmentStatus.OPEN, CommitmentStatus.SUBMITTED)
+        """Anyone marks an Open commitment Breached after deadline + grace, not before; a
+        submitted one only by an arbiter's ruling."""
+        options = self.unresolved(
+            CommitmentStatus.OPEN, CommitmentStatus.SUBMITTED, CommitmentStatus.REJECTED
+        )
         if not options:
             return
         deal, commitment = self.pick(data, options)
@@ -721,6 +797,9 @@ class ParkMachine(RuleBasedStateMachine):
                 agreement_id=deal.aid, commitment_id=commitment, sender=self.world.depositor
             )
 
+        if self.ledger.commitments.get(deal.aid, commitment).status is not CommitmentStatus.OPEN:
+            self.rejected(send, "CommitmentBreachNeedsRuling")
+            return
         if not self.past_grace(deal, commitment):
             self.rejected(send, "CommitmentNotYetBreachable")
             return
