@@ -548,6 +548,13 @@ RESTRICTED = [
     ),
     Restricted(
         "ParkRegistry",
+        "setTokenAdmitted",
+        lambda c: c["registry"].functions.setTokenAdmitted(c["outsider"], True),
+        "admin",
+        "AccessControlUnauthorizedAccount",
+    ),
+    Restricted(
+        "ParkRegistry",
         "attest",
         lambda c: c["registry"].functions.attest(c["aid"], H, 1, H),
         "auditor",
