@@ -62,7 +62,6 @@ def measure(ctx: Any) -> dict[str, int]:
     entries["contributions.confirm.weighted"] = ctx.gas(
         contributions.functions.confirm(weighted_id, weighted_proof), bob
     )
-    ctx.transact(contributions.functions.confirm(weighted_id, weighted_proof), bob)
     advance_time(ctx, CHALLENGE_WINDOW_S)
     # NOTE: the first maturity of an agreement pays Revenue's fresh weight slots once.
     entries["contributions.mature.weighted"] = ctx.gas(
