@@ -41,12 +41,17 @@ def _params(ctx: BenchContext, parties: list[LocalAccount]) -> tuple[Any, ...]:
         3_600,
         5_000,
         ctx.chain.timestamp() + 86_400,
+        3_600,
+        0,
+        0,
+        0,
     )
 
 
 def _params_hash(params: tuple[Any, ...]) -> bytes:
     kind = (
-        "(address[],uint16[],uint8,uint16,bytes32,address,uint16,uint8,uint8,uint32,uint16,uint40)"
+        "(address[],uint16[],uint8,uint16,bytes32,address,uint16,uint8,uint8,uint32,uint16,uint40,"
+        "uint32,uint64,uint64,uint32)"
     )
     return keccak(encode([kind], [params]))
 

@@ -1,12 +1,13 @@
 """Gas of Contributions: single record, batches of 1/10/100 (with the per-record marginal),
-confirm and dispute. Steady state: the agreement already has a recorded batch."""
+confirm, dispute and mature (after the challenge window). Steady state: the agreement already
+has a recorded batch."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bench.context import per_record_entries
-from bench.park_setup import ZERO_ADDRESS, make_agreement
+from bench.park_setup import CHALLENGE_WINDOW_S, ZERO_ADDRESS, advance_time, make_agreement
 
 BATCH_SIZES = (1, 10, 100)
 
@@ -17,7 +18,7 @@ def contribution(i: int) -> tuple[int, int, bytes, int, str]:
 
 
 def measure(ctx: Any) -> dict[str, int]:
-    """Record, batch, confirm and dispute gas."""
+    """Record, batch, confirm, dispute and mature gas."""
     contributions = ctx["Contributions"]
     agreements = ctx["Agreements"]
     parties = [a.address for a in ctx.accounts[1:4]]
@@ -60,5 +61,10 @@ def measure(ctx: Any) -> dict[str, int]:
     weighted_proof: tuple[Any, ...] = (root["batchRoot"], pre_head, 0, alice, record, [])
     entries["contributions.confirm.weighted"] = ctx.gas(
         contributions.functions.confirm(weighted_id, weighted_proof), bob
+    )
+    advance_time(ctx, CHALLENGE_WINDOW_S)
+    # NOTE: the first maturity of an agreement pays Revenue's fresh weight slots once.
+    entries["contributions.mature.weighted"] = ctx.gas(
+        contributions.functions.mature(weighted_id, [weighted_proof]), bob
     )
     return entries

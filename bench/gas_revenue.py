@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from bench.park_setup import (
+    CHALLENGE_WINDOW_S,
     CONTRIBUTION_WEIGHTED,
     FIXED_SHARES,
     ZERO_ADDRESS,
+    advance_time,
     make_agreement,
 )
 
@@ -23,7 +25,8 @@ DEPOSIT = 10**18
 
 
 def _confirm_weight(ctx: Any, agreement_id: bytes, contributor: str, confirmer: str) -> None:
-    """`contributor` records one contribution and `confirmer` confirms it (weighted units)."""
+    """`contributor` records one contribution, `confirmer` confirms it and, after the challenge
+    window, it matures (weighted units)."""
     contributions = ctx["Contributions"]
     record = (0, 10, b"\x11" * 32, 0, ZERO_ADDRESS)
     pre_head = ctx.call(ctx["Agreements"].functions.headOf(agreement_id))
@@ -33,6 +36,8 @@ def _confirm_weight(ctx: Any, agreement_id: bytes, contributor: str, confirmer: 
     ]
     proof: tuple[Any, ...] = (root, pre_head, 0, contributor, record, [])
     ctx.transact(contributions.functions.confirm(agreement_id, proof), confirmer)
+    advance_time(ctx, CHALLENGE_WINDOW_S)
+    ctx.transact(contributions.functions.mature(agreement_id, [proof]), confirmer)
 
 
 def measure(ctx: Any) -> dict[str, int]:

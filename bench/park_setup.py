@@ -18,6 +18,7 @@ BPS = 10_000
 FIXED_SHARES = 0
 CONTRIBUTION_WEIGHTED = 1
 VOTING_PERIOD_S = 3600
+CHALLENGE_WINDOW_S = 3600
 DAY_S = 24 * 3600
 
 
@@ -84,6 +85,10 @@ def make_agreement(
         VOTING_PERIOD_S,
         quorum_bps,
         now + 30 * DAY_S,
+        CHALLENGE_WINDOW_S,
+        0,  # no per-record cap
+        0,  # no per-period cap
+        0,
     )
     salt = salt or keccak(text=f"salt-{now}-{len(parties)}-{mode}-{fund_bps}-{token}")
     proposer = parties[0]

@@ -14,6 +14,7 @@ import {
     AgreementParams,
     AgreementTerms,
     ConsentSignature,
+    ContributionRules,
     BPS,
     MAX_PARTIES,
     MIN_PARTIES,
@@ -60,6 +61,8 @@ contract Agreements is IAgreements, EIP712 {
         bytes32 termsHash;
         bytes32 paramsHash;
         bytes32 head;
+        // slot 5: the contribution rules (read by Contributions only)
+        ContributionRules contributionRules;
     }
 
     // -----------------------------------------------------------------------------------
@@ -74,6 +77,14 @@ contract Agreements is IAgreements, EIP712 {
     uint256 public constant MAX_VOTING_PERIOD = 180 days;
     /// @inheritdoc IAgreements
     uint256 public constant MAX_CONSENT_WINDOW = 365 days;
+    /// @inheritdoc IAgreements
+    uint256 public constant MIN_CHALLENGE_WINDOW = 1 hours;
+    /// @inheritdoc IAgreements
+    uint256 public constant MAX_CHALLENGE_WINDOW = 90 days;
+    /// @inheritdoc IAgreements
+    uint256 public constant MIN_CAP_PERIOD = 1 hours;
+    /// @inheritdoc IAgreements
+    uint256 public constant MAX_CAP_PERIOD = 366 days;
     /// @inheritdoc IAgreements
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
         "Consent(bytes32 agreementId,uint32 version,bytes32 paramsHash,uint256 nonce,uint256 deadline)"
@@ -389,6 +400,11 @@ contract Agreements is IAgreements, EIP712 {
     }
 
     /// @inheritdoc IAgreements
+    function contributionRulesOf(bytes32 agreementId) external view returns (ContributionRules memory rules) {
+        rules = _agreements[agreementId].contributionRules;
+    }
+
+    /// @inheritdoc IAgreements
     function nonceOf(bytes32 agreementId, address account) external view returns (uint256 nonce) {
         return _partySlots[agreementId][account].nonce();
     }
@@ -457,7 +473,13 @@ contract Agreements is IAgreements, EIP712 {
             partyList: PartyList.write(parties, shares),
             termsHash: params.termsHash,
             paramsHash: paramsHash,
-            head: head
+            head: head,
+            contributionRules: ContributionRules({
+                challengeWindow: params.challengeWindow,
+                maxRecordWeight: params.maxRecordWeight,
+                maxPeriodWeight: params.maxPeriodWeight,
+                capPeriod: params.capPeriod
+            })
         });
     }
 
@@ -508,6 +530,16 @@ contract Agreements is IAgreements, EIP712 {
         uint256 deadline = params.consentDeadline;
         if (deadline <= block.timestamp || deadline > block.timestamp + MAX_CONSENT_WINDOW) {
             revert AgreementInvalidConsentDeadline(deadline);
+        }
+        uint256 window = params.challengeWindow;
+        if (window < MIN_CHALLENGE_WINDOW || window > MAX_CHALLENGE_WINDOW) {
+            revert AgreementInvalidChallengeWindow(window);
+        }
+        uint256 periodCap = params.maxPeriodWeight;
+        uint256 capPeriod = params.capPeriod;
+        bool capped = periodCap != 0;
+        if (capped != (capPeriod != 0) || (capped && (capPeriod < MIN_CAP_PERIOD || capPeriod > MAX_CAP_PERIOD))) {
+            revert AgreementInvalidWeightCap(periodCap, capPeriod);
         }
     }
 
@@ -739,6 +771,11 @@ contract Agreements is IAgreements, EIP712 {
         params.votingPeriod = a.votingPeriod;
         params.quorumBps = a.quorumBps;
         params.consentDeadline = a.consentDeadline;
+        ContributionRules memory rules = a.contributionRules;
+        params.challengeWindow = rules.challengeWindow;
+        params.maxRecordWeight = rules.maxRecordWeight;
+        params.maxPeriodWeight = rules.maxPeriodWeight;
+        params.capPeriod = rules.capPeriod;
     }
 
     // -----------------------------------------------------------------------------------

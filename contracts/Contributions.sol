@@ -7,7 +7,14 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IContributions} from "./interfaces/IContributions.sol";
 import {IAgreements} from "./interfaces/IAgreements.sol";
 import {IRevenue} from "./interfaces/IRevenue.sol";
-import {RevenueMode, CHECK_ACTIVE, CHECK_PARTY, CHECK_PARTICIPANT, CHECK_NOT_NONE} from "./interfaces/ITypes.sol";
+import {
+    ContributionRules,
+    RevenueMode,
+    CHECK_ACTIVE,
+    CHECK_PARTY,
+    CHECK_PARTICIPANT,
+    CHECK_NOT_NONE
+} from "./interfaces/ITypes.sol";
 import {BatchMerkle} from "./libraries/BatchMerkle.sol";
 import {SignatureVerifier} from "./libraries/SignatureVerifier.sol";
 
@@ -23,6 +30,12 @@ contract Contributions is IContributions, EIP712 {
     struct Batch {
         uint64 blockNumber;
         uint32 count;
+    }
+
+    /// @dev The weight a contributor recorded in one cap period (one slot per contributor).
+    struct PeriodUse {
+        uint64 period;
+        uint64 weight;
     }
 
     // -----------------------------------------------------------------------------------
@@ -65,6 +78,8 @@ contract Contributions is IContributions, EIP712 {
     mapping(bytes32 key => RecordState) private _states;
     mapping(bytes32 agreementId => mapping(address party => uint256 weight)) private _weights;
     mapping(bytes32 agreementId => uint256 weight) private _totalWeights;
+    /// @dev Written only in agreements with a per-period cap.
+    mapping(bytes32 agreementId => mapping(address contributor => PeriodUse)) private _periodUse;
 
     // -----------------------------------------------------------------------------------
     // Constructor
@@ -90,7 +105,9 @@ contract Contributions is IContributions, EIP712 {
     /// @inheritdoc IContributions
     function record(bytes32 agreementId, Contribution calldata c) external returns (bytes32 recordId) {
         bytes32 preHead = AGREEMENTS.headOf(agreementId);
-        _validate(agreementId, msg.sender, c, 0);
+        ContributionRules memory rules = AGREEMENTS.contributionRulesOf(agreementId);
+        _validate(agreementId, msg.sender, c, 0, rules.maxRecordWeight);
+        if (rules.maxPeriodWeight != 0) _chargePeriod(agreementId, msg.sender, c.weight, rules);
         recordId = BatchMerkle.leaf(agreementId, preHead, 0, msg.sender, c);
         Contribution[] memory records = new Contribution[](1);
         records[0] = c;
@@ -133,28 +150,29 @@ contract Contributions is IContributions, EIP712 {
         if (s.status != ContributionStatus.Pending) {
             revert ContributionWrongStatus(recordId, s.status, ContributionStatus.Pending);
         }
-        RevenueMode mode;
-        (status, mode) = _countConfirmation(agreementId, s);
+        status = _countConfirmation(agreementId, s);
+        if (status == ContributionStatus.Confirmed) {
+            s.status = status;
+            s.weight = p.record.weight;
+            // challengeWindow <= MAX_CHALLENGE_WINDOW (90 days): the sum fits uint40 for millennia.
+            s.challengeEndsAt =
+                uint40(block.timestamp + AGREEMENTS.contributionRulesOf(agreementId).challengeWindow);
+        }
 
         (uint8 index,) = AGREEMENTS.journal(
             agreementId,
             msg.sender,
             PARTY_CHECKS,
             ContributionConfirmed.selector,
-            keccak256(abi.encode(recordId, msg.sender, s.confirmations, s.version, status))
+            keccak256(abi.encode(recordId, msg.sender, s.confirmations, s.version, status, s.challengeEndsAt))
         );
         uint64 bit = uint64(1) << index;
         if (s.confirmers & bit != 0) revert ContributionAlreadyConfirmed(recordId, msg.sender);
         s.confirmers |= bit;
-        if (status == ContributionStatus.Confirmed) {
-            s.status = status;
-            s.weight = p.record.weight;
-        }
         _states[key] = s;
-        emit ContributionConfirmed(agreementId, recordId, msg.sender, s.confirmations, s.version, status);
-        if (status == ContributionStatus.Confirmed) {
-            _credit(agreementId, p.contributor, p.record.weight, mode);
-        }
+        emit ContributionConfirmed(
+            agreementId, recordId, msg.sender, s.confirmations, s.version, status, s.challengeEndsAt
+        );
     }
 
     /// @inheritdoc IContributions
@@ -165,7 +183,12 @@ contract Contributions is IContributions, EIP712 {
         bytes32 key = _key(agreementId, recordId);
         RecordState storage s = _states[key];
         ContributionStatus current = s.status;
-        if (current != ContributionStatus.Pending) {
+        if (current == ContributionStatus.Confirmed) {
+            // NOTE: a Confirmed record stays disputable until its window ends; one that already
+            // counts (challengeEndsAt 0) or whose window ended is final.
+            uint256 endsAt = s.challengeEndsAt;
+            if (endsAt == 0 || block.timestamp >= endsAt) revert ContributionChallengeClosed(recordId, endsAt);
+        } else if (current != ContributionStatus.Pending) {
             revert ContributionWrongStatus(recordId, current, ContributionStatus.Pending);
         }
         uint64 weight = p.record.weight;
@@ -178,8 +201,41 @@ contract Contributions is IContributions, EIP712 {
         );
         s.status = ContributionStatus.Disputed;
         s.weight = weight;
+        s.challengeEndsAt = 0;
         s.contributor = p.contributor;
         emit ContributionDisputed(agreementId, recordId, msg.sender, p.contributor, weight, reasonHash);
+    }
+
+    /// @inheritdoc IContributions
+    function mature(bytes32 agreementId, RecordProof[] calldata proofs) external {
+        uint256 n = proofs.length;
+        if (n == 0) revert ContributionEmptyBatch();
+        if (n > MAX_BATCH) revert ContributionBatchTooLarge(n, MAX_BATCH);
+        (, RevenueMode mode,,,) = AGREEMENTS.rulesOf(agreementId);
+        for (uint256 i; i < n; ++i) {
+            RecordProof calldata p = proofs[i];
+            bytes32 recordId = _verify(agreementId, p);
+            RecordState storage s = _states[_key(agreementId, recordId)];
+            ContributionStatus status = s.status;
+            if (status != ContributionStatus.Confirmed) {
+                revert ContributionWrongStatus(recordId, status, ContributionStatus.Confirmed);
+            }
+            uint256 endsAt = s.challengeEndsAt;
+            if (endsAt == 0) revert ContributionAlreadyMatured(recordId);
+            if (block.timestamp < endsAt) revert ContributionChallengeOpen(recordId, endsAt);
+            uint64 weight = s.weight;
+            address contributor = p.contributor;
+            AGREEMENTS.journal(
+                agreementId,
+                msg.sender,
+                CHECK_NOT_NONE,
+                ContributionMatured.selector,
+                keccak256(abi.encode(recordId, contributor, weight))
+            );
+            s.challengeEndsAt = 0;
+            emit ContributionMatured(agreementId, recordId, contributor, weight);
+            _credit(agreementId, contributor, weight, mode);
+        }
     }
 
     /// @inheritdoc IContributions
@@ -219,6 +275,16 @@ contract Contributions is IContributions, EIP712 {
     /// @inheritdoc IContributions
     function totalConfirmedWeightOf(bytes32 agreementId) external view returns (uint256 weight) {
         weight = _totalWeights[agreementId];
+    }
+
+    /// @inheritdoc IContributions
+    function periodWeightOf(bytes32 agreementId, address contributor)
+        external
+        view
+        returns (uint64 period, uint64 weight)
+    {
+        PeriodUse memory use = _periodUse[agreementId][contributor];
+        (period, weight) = (use.period, use.weight);
     }
 
     /// @inheritdoc IContributions
@@ -274,12 +340,19 @@ contract Contributions is IContributions, EIP712 {
         if (n == 0) revert ContributionEmptyBatch();
         if (n > MAX_BATCH) revert ContributionBatchTooLarge(n, MAX_BATCH);
         bytes32 preHead = AGREEMENTS.headOf(agreementId);
+        ContributionRules memory rules = AGREEMENTS.contributionRulesOf(agreementId);
         bytes32[] memory leaves = new bytes32[](n);
+        uint256 total;
         for (uint256 i; i < n; ++i) {
             Contribution calldata c = records[i];
-            _validate(agreementId, contributor, c, i);
+            _validate(agreementId, contributor, c, i, rules.maxRecordWeight);
             leaves[i] = BatchMerkle.leaf(agreementId, preHead, i, contributor, c);
+            // At most MAX_BATCH weights of at most MAX_WEIGHT each: far below 2^256.
+            unchecked {
+                total += c.weight;
+            }
         }
+        if (rules.maxPeriodWeight != 0) _chargePeriod(agreementId, contributor, total, rules);
         batchRoot = BatchMerkle.root(leaves);
         _store(agreementId, contributor, batchRoot, preHead, nonce, records, n);
     }
@@ -308,10 +381,20 @@ contract Contributions is IContributions, EIP712 {
         emit ContributionsRecorded(agreementId, contributor, batchRoot, preHead, nonce, records);
     }
 
-    /// @dev Rejects a malformed record (index `i` in its batch).
-    function _validate(bytes32 agreementId, address contributor, Contribution calldata c, uint256 i) private view {
+    /// @dev Rejects a malformed record (index `i` in its batch) or one above the per-record cap
+    /// `maxRecordWeight` (0 = no cap below MAX_WEIGHT).
+    function _validate(
+        bytes32 agreementId,
+        address contributor,
+        Contribution calldata c,
+        uint256 i,
+        uint256 maxRecordWeight
+    ) private view {
         uint256 weight = c.weight;
         if (weight == 0 || weight > MAX_WEIGHT) revert ContributionInvalidWeight(i, weight);
+        if (maxRecordWeight != 0 && weight > maxRecordWeight) {
+            revert ContributionWeightAboveCap(i, weight, maxRecordWeight);
+        }
         if (c.evidenceHash == bytes32(0)) revert ContributionEmptyEvidence(i);
         address accountable = c.accountable;
         if (c.provenance == AiProvenance.None) {
@@ -335,16 +418,32 @@ contract Contributions is IContributions, EIP712 {
         }
     }
 
+    /// @dev Adds `weight` to the contributor's recorded weight in the current cap period; reverts
+    /// when it would exceed the agreement's per-period cap.
+    function _chargePeriod(bytes32 agreementId, address contributor, uint256 weight, ContributionRules memory rules)
+        private
+    {
+        // capPeriod >= MIN_CAP_PERIOD whenever a per-period cap is set (Agreements' rule), and
+        // block.timestamp / capPeriod < 2^64.
+        uint64 period = uint64(block.timestamp / rules.capPeriod);
+        PeriodUse memory use = _periodUse[agreementId][contributor];
+        uint256 used = use.period == period ? use.weight : 0;
+        uint256 cap = rules.maxPeriodWeight;
+        if (used + weight > cap) revert ContributionPeriodCapExceeded(contributor, period, used, weight, cap);
+        // used + weight <= cap < 2^64: the cast is exact.
+        _periodUse[agreementId][contributor] = PeriodUse({period: period, weight: uint64(used + weight)});
+    }
+
     /// @dev Counts one more confirmation into `s` under the agreement's current version and
-    /// rule; returns the record's status after it and the agreement's revenue mode.
+    /// rule; returns the record's status after it.
     function _countConfirmation(bytes32 agreementId, RecordState memory s)
         private
         view
-        returns (ContributionStatus status, RevenueMode mode)
+        returns (ContributionStatus status)
     {
         uint32 version;
         uint8 required;
-        (, mode,, required, version) = AGREEMENTS.rulesOf(agreementId);
+        (,,, required, version) = AGREEMENTS.rulesOf(agreementId);
         if (s.version != version) {
             // NOTE: confirmations never carry over to a new agreement version: party indices
             // (the bitmap's keys) may have changed with it.

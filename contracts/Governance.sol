@@ -5,6 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IGovernance} from "./interfaces/IGovernance.sol";
 import {IAgreements} from "./interfaces/IAgreements.sol";
+import {IContributions} from "./interfaces/IContributions.sol";
 import {ICommitmentsHooks, RESOLVE_DISPUTE_SELECTOR} from "./interfaces/IModuleHooks.sol";
 import {
     AgreementStatus,
@@ -53,8 +54,10 @@ contract Governance is IGovernance, EIP712 {
         uint16 abstainWeight;
         uint16 quorumWeight;
         uint16 consentWeight;
-        // slot 3 (AddParty and RemoveParty only)
+        // slot 3 (AddParty and RemoveParty: the target; ResolveDispute and for-cause removal:
+        // the accused parties, who do not vote)
         address target;
+        uint64 excludedMask;
     }
 
     // -----------------------------------------------------------------------------------
@@ -158,6 +161,30 @@ contract Governance is IGovernance, EIP712 {
     }
 
     /// @inheritdoc IGovernance
+    function proposeRemoveForCause(bytes32 agreementId, address party, uint16[] calldata sharesBps, bytes32 recordId)
+        external
+        returns (uint256 proposalId)
+    {
+        AgreementTerms memory terms = IAgreements(AGREEMENTS).termsOf(agreementId);
+        (bool isParty, uint8 index,) = IAgreements(AGREEMENTS).partyOf(agreementId, party);
+        if (!isParty) revert ProposalNotAParty(agreementId, party);
+        uint256 count = uint256(terms.partyCount) - 1;
+        if (count < MIN_PARTIES) revert ProposalPartyCountOutOfRange(count);
+        _checkShares(sharesBps, count);
+        IContributions.RecordState memory s = IContributions(CONTRIBUTIONS).recordStateOf(agreementId, recordId);
+        if (s.status != IContributions.ContributionStatus.Rejected) revert ProposalCauseNotRejected(agreementId, recordId);
+        // NOTE: the confirmers' bitmap is keyed by party index, valid only under the version
+        // the confirmations were collected at.
+        uint64 accused = (s.version == terms.version ? s.confirmers : 0) | _indexBit(agreementId, s.contributor);
+        uint64 bit = uint64(1) << index;
+        if (accused & bit == 0) revert ProposalPartyNotAccused(agreementId, recordId, party);
+        proposalId = _propose(agreementId, terms, ProposalKind.RemoveParty, abi.encode(party, sharesBps));
+        Proposal storage p = _proposals[proposalId];
+        p.target = party;
+        _exclude(p, terms, proposalId, recordId, accused);
+    }
+
+    /// @inheritdoc IGovernance
     function proposeResolveDispute(bytes32 agreementId, bytes calldata disputeCall)
         external
         returns (uint256 proposalId)
@@ -165,14 +192,21 @@ contract Governance is IGovernance, EIP712 {
         AgreementTerms memory terms = IAgreements(AGREEMENTS).termsOf(agreementId);
         bytes4 selector;
         bytes32 firstArgument;
-        if (disputeCall.length >= 36) {
+        if (disputeCall.length >= 68) {
             selector = bytes4(disputeCall[:4]);
             firstArgument = bytes32(disputeCall[4:36]);
         }
         if (selector != RESOLVE_DISPUTE_SELECTOR || firstArgument != agreementId) {
             revert ProposalInvalidDisputeCall(selector, firstArgument);
         }
+        bytes32 recordId = bytes32(disputeCall[36:68]);
+        IContributions.RecordState memory s = IContributions(CONTRIBUTIONS).recordStateOf(agreementId, recordId);
+        if (s.status != IContributions.ContributionStatus.Disputed) {
+            revert ProposalRecordNotDisputed(agreementId, recordId);
+        }
         proposalId = _propose(agreementId, terms, ProposalKind.ResolveDispute, disputeCall);
+        // The contributor does not judge its own record.
+        _exclude(_proposals[proposalId], terms, proposalId, recordId, _indexBit(agreementId, s.contributor));
     }
 
     /// @inheritdoc IGovernance
@@ -346,12 +380,14 @@ contract Governance is IGovernance, EIP712 {
     }
 
     /// @dev Whether `voter` already voted on `p` (the joiner: already answered). A RemoveParty
-    /// target is never "voted" here, so its relayed vote still meets `VoteByRemovedParty`.
+    /// target or an accused party is never "voted" here, so its relayed vote still meets
+    /// `VoteByRemovedParty` / `VoteByAccusedParty`.
     function _hasVoted(Proposal storage p, address voter) private view returns (bool) {
         if (p.kind == ProposalKind.AddParty && voter == p.target) return p.joinerAnswer != 0;
         if (p.kind == ProposalKind.RemoveParty && voter == p.target) return false;
         (bool isParty, uint8 index,) = IAgreements(AGREEMENTS).partyOf(p.agreementId, voter);
-        return isParty && p.votedMask & (uint64(1) << index) != 0;
+        uint64 bit = uint64(1) << index;
+        return isParty && p.excludedMask & bit == 0 && p.votedMask & bit != 0;
     }
 
     /// @dev Checks the deadline and signature of a relayed vote, then journals it (which
@@ -414,6 +450,7 @@ contract Governance is IGovernance, EIP712 {
         uint64 bit = uint64(1) << index;
         if (p.votedMask & bit != 0) {
             if (p.kind == ProposalKind.RemoveParty && voter == p.target) revert VoteByRemovedParty(proposalId, voter);
+            if (p.excludedMask & bit != 0) revert VoteByAccusedParty(proposalId, voter);
             revert VoteAlreadyCast(proposalId, voter);
         }
         weight = p.votingMode == VotingMode.ShareWeighted ? share : 1;
@@ -453,6 +490,41 @@ contract Governance is IGovernance, EIP712 {
         } else {
             IAgreements(AGREEMENTS).close(agreementId);
         }
+    }
+
+    /// @dev Makes the parties of `mask` ineligible for `p` (marked as voted, with no weight) and
+    /// recomputes the quorum and consent weights over the others.
+    function _exclude(Proposal storage p, AgreementTerms memory terms, uint256 proposalId, bytes32 recordId, uint64 mask)
+        private
+    {
+        uint256 total = _totalWeight(terms);
+        (, uint16[] memory shares) = IAgreements(AGREEMENTS).partiesOf(p.agreementId);
+        uint256 n = shares.length;
+        for (uint256 i; i < n; ++i) {
+            if ((uint256(mask) >> i) & 1 == 0) continue;
+            // Each excluded party's weight is part of `total` once: no underflow.
+            unchecked {
+                total -= terms.votingMode == VotingMode.ShareWeighted ? shares[i] : 1;
+            }
+        }
+        bytes32 agreementId = p.agreementId;
+        IAgreements(AGREEMENTS).journal(
+            agreementId,
+            msg.sender,
+            CHECK_ACTIVE,
+            ProposalAccusedExcluded.selector,
+            keccak256(abi.encode(proposalId, recordId, mask))
+        );
+        p.votedMask = mask;
+        p.excludedMask = mask;
+        _setRequiredWeights(p, terms, total);
+        emit ProposalAccusedExcluded(agreementId, proposalId, recordId, mask);
+    }
+
+    /// @dev The index bit of `account` if it is a current party, else 0.
+    function _indexBit(bytes32 agreementId, address account) private view returns (uint64) {
+        (bool isParty, uint8 index,) = IAgreements(AGREEMENTS).partyOf(agreementId, account);
+        return isParty ? uint64(1) << index : 0;
     }
 
     /// @dev Stores the quorum and consent weights for a total eligible weight `total`.

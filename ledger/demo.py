@@ -229,8 +229,9 @@ def _contribute(ledger: Ledger, cast: DemoCast, aid: bytes) -> dict[str, bytes]:
 
 
 def _resolve_dispute(ledger: Ledger, cast: DemoCast, aid: bytes, record_id: bytes) -> int:
-    """The lab proposes accepting the disputed record at a lower weight; all three sign votes,
-    the operator relays them and executes (every party voted, so no waiting)."""
+    """The lab proposes accepting the disputed record at a lower weight; the studio and the lab
+    sign votes (the firm, whose record it is, does not judge its own cause), the operator relays
+    them and executes (every eligible party voted, so no waiting)."""
     governance = ledger.governance
     created = governance.propose_resolve_dispute(
         agreement_id=aid,
@@ -245,7 +246,7 @@ def _resolve_dispute(ledger: Ledger, cast: DemoCast, aid: bytes, record_id: byte
         governance.sign_vote(
             proposal_id=proposal_id, account=party, support=VoteSupport.FOR, deadline=deadline
         )
-        for party in cast.parties().values()
+        for party in (cast.studio, cast.lab)
     ]
     governance.vote_by_signatures(proposal_id=proposal_id, votes=votes, sender=cast.admin)
     governance.execute(proposal_id=proposal_id, sender=cast.admin)

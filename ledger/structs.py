@@ -30,9 +30,12 @@ ZERO_HASH = b"\x00" * 32
 UINT8, UINT16, UINT32, UINT40, UINT64 = 2**8 - 1, 2**16 - 1, 2**32 - 1, 2**40 - 1, 2**64 - 1
 # NOTE: direct (unsigned) recordings carry this nonce in `ContributionsRecorded`.
 DIRECT_NONCE = 2**256 - 1
+DEFAULT_CHALLENGE_WINDOW = 3 * 86_400
+MIN_CHALLENGE_WINDOW = 3_600
 
 AGREEMENT_PARAMS_ABI = (
-    "(address[],uint16[],uint8,uint16,bytes32,address,uint16,uint8,uint8,uint32,uint16,uint40)"
+    "(address[],uint16[],uint8,uint16,bytes32,address,uint16,uint8,uint8,uint32,uint16,uint40,"
+    "uint32,uint64,uint64,uint32)"
 )
 CONTRIBUTION_ABI = "(uint8,uint64,bytes32,uint8,address)"
 CONSENT_SIGNATURE_ABI = "(address,uint256,uint256,bytes)"
@@ -201,6 +204,13 @@ class AgreementParams:
     voting_mode: VotingMode = VotingMode.ONE_PARTY_ONE_VOTE
     voting_period: int = 86_400
     quorum_bps: int = 5_000
+    # NOTE: three days gives every co-party a weekend's slack to dispute a confirmed record
+    # before its weight counts; the caps are off by default because weight units (hours,
+    # valuation points…) are whatever the terms document says (docs/contributions.md).
+    challenge_window: int = DEFAULT_CHALLENGE_WINDOW
+    max_record_weight: int = 0
+    max_period_weight: int = 0
+    cap_period: int = 0
 
     def __post_init__(self) -> None:
         if not MIN_PARTIES <= len(self.parties) <= MAX_PARTIES:
@@ -239,6 +249,14 @@ class AgreementParams:
             self, "voting_period", v.integer(self.voting_period, field="voting_period", high=UINT32)
         )
         _set(self, "quorum_bps", v.integer(self.quorum_bps, field="quorum_bps", high=BPS))
+        _set(
+            self,
+            "challenge_window",
+            v.integer(self.challenge_window, field="challenge_window", high=UINT32),
+        )
+        for name in ("max_record_weight", "max_period_weight"):
+            _set(self, name, v.integer(getattr(self, name), field=name, high=UINT64))
+        _set(self, "cap_period", v.integer(self.cap_period, field="cap_period", high=UINT32))
 
     def as_abi(self) -> tuple[Any, ...]:
         """The struct as web3 and eth-abi take it."""
@@ -255,6 +273,10 @@ class AgreementParams:
             self.voting_period,
             self.quorum_bps,
             self.consent_deadline,
+            self.challenge_window,
+            self.max_record_weight,
+            self.max_period_weight,
+            self.cap_period,
         )
 
     def params_hash(self) -> bytes:

@@ -123,6 +123,13 @@ class Submissions:
         reason = v.bytes32(reason_hash, field="reason_hash")
         return self._record_call("dispute", agreement_id, proof, reason)
 
+    def mature_call(self, *, agreement_id: bytes, proof: RecordProof) -> Call:
+        """`Contributions.mature(agreementId, [proof])`: calldata anyone may send once the
+        record's challenge window ended."""
+        contract = self.ledger.contributions.contract
+        data = contract.encode_abi("mature", args=[agreement_id, [proof.as_abi()]])
+        return Call(contract.address, to_bytes(hexstr=data))
+
     def claim_call(self, *, agreement_id: str) -> Call:
         """`Revenue.claim(agreementId)`: calldata for a party claiming its share."""
         aid = v.bytes32(agreement_id, field="agreement_id")

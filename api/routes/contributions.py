@@ -232,6 +232,19 @@ def confirm_call(queries: QueriesDep, services: ServicesDep, record_id: HashPath
 
 
 @router.get(
+    "/{record_id}/calls/mature",
+    summary="The mature transaction anyone may send after the challenge window",
+    response_model=PreparedCallRead,
+    responses=problem_responses(404, 422, 429),
+)
+def mature_call(queries: QueriesDep, services: ServicesDep, record_id: HashPath) -> Any:
+    """`Contributions.mature` for one Confirmed record whose challenge window ended: from then
+    on its weight counts (and, in weighted agreements, shares revenue)."""
+    agreement_id, proof = queries.record_proof(record_id)
+    return prepared(services.submissions.mature_call(agreement_id=agreement_id, proof=proof))
+
+
+@router.get(
     "/{record_id}/calls/dispute",
     summary="The dispute transaction a co-party sends itself",
     response_model=PreparedCallRead,

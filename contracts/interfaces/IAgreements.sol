@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AgreementStatus, AgreementParams, AgreementTerms, ConsentSignature, RevenueMode} from "./ITypes.sol";
+import {
+    AgreementStatus,
+    AgreementParams,
+    AgreementTerms,
+    ConsentSignature,
+    ContributionRules,
+    RevenueMode
+} from "./ITypes.sol";
 
 /// @title IAgreements — multi-party agreements signed by every party
 /// @notice An agreement is proposed by one of its parties, becomes Active once every party has
@@ -54,6 +61,11 @@ interface IAgreements {
     error AgreementInvalidVotingPeriod(uint256 votingPeriod);
     /// @dev The consent deadline is in the past or further than MAX_CONSENT_WINDOW ahead.
     error AgreementInvalidConsentDeadline(uint256 consentDeadline);
+    /// @dev The challenge window is outside MIN_CHALLENGE_WINDOW..MAX_CHALLENGE_WINDOW.
+    error AgreementInvalidChallengeWindow(uint256 challengeWindow);
+    /// @dev A per-period cap needs a cap period in MIN_CAP_PERIOD..MAX_CAP_PERIOD, and a cap
+    /// period needs a per-period cap.
+    error AgreementInvalidWeightCap(uint256 maxPeriodWeight, uint256 capPeriod);
     /// @dev The revenue token is neither address(0) (ETH) nor a contract.
     error AgreementTokenNotContract(address token);
     /// @dev The terms hash commits to the terms document and cannot be zero.
@@ -303,6 +315,11 @@ interface IAgreements {
             uint32 version
         );
 
+    /// @notice The contribution rules of `agreementId` (zeros for an unknown agreement).
+    /// @param agreementId The agreement.
+    /// @return rules The challenge window and the weight caps (docs/contributions.md).
+    function contributionRulesOf(bytes32 agreementId) external view returns (ContributionRules memory rules);
+
     /// @notice `account`'s current nonce in `agreementId` (signed actions must use it).
     /// @param agreementId The agreement (need not exist yet: nonces start at 0).
     /// @param account The signer.
@@ -345,6 +362,14 @@ interface IAgreements {
     function MAX_VOTING_PERIOD() external view returns (uint256);
     /// @notice Longest time from proposal to consent deadline, in seconds (365 days).
     function MAX_CONSENT_WINDOW() external view returns (uint256);
+    /// @notice Shortest challenge window, in seconds (1 hour).
+    function MIN_CHALLENGE_WINDOW() external view returns (uint256);
+    /// @notice Longest challenge window, in seconds (90 days).
+    function MAX_CHALLENGE_WINDOW() external view returns (uint256);
+    /// @notice Shortest per-period cap window, in seconds (1 hour).
+    function MIN_CAP_PERIOD() external view returns (uint256);
+    /// @notice Longest per-period cap window, in seconds (366 days).
+    function MAX_CAP_PERIOD() external view returns (uint256);
     /// @notice keccak256 of the EIP-712 `Consent` type string (docs/eip712.md).
     function CONSENT_TYPEHASH() external view returns (bytes32);
     /// @notice The ParkRegistry.

@@ -7,7 +7,10 @@ pragma solidity ^0.8.28;
 /// Merkle root per batch; the records themselves travel in the `ContributionsRecorded` event.
 /// Co-parties confirm a record — it becomes Confirmed once the agreement's
 /// `confirmationsRequired` is met — or dispute it; only Governance resolves a dispute (accept,
-/// reject, or accept with a changed weight). Later actions on a record pass the record and its
+/// reject, or accept with a changed weight). A Confirmed record stays open to a dispute by any
+/// co-party for the agreement's `challengeWindow`; its weight counts (and reaches Revenue) only
+/// when anyone calls `mature` after the window. Records are capped per record
+/// (`maxRecordWeight`) and per contributor and period (`maxPeriodWeight` per `capPeriod`). Later actions on a record pass the record and its
 /// Merkle proof (`RecordProof`) and are checked against the stored root. The confirmed weight
 /// per party and per agreement is readable here and pushed to Revenue (weighted mode).
 /// @dev Record id (the Merkle leaf):
@@ -94,6 +97,9 @@ interface IContributions {
         uint32 version;
         /// The weight that counts (set when disputed or confirmed).
         uint64 weight;
+        /// While Confirmed: the end of the challenge window; 0 once the weight counts (matured,
+        /// or accepted by Governance).
+        uint40 challengeEndsAt;
         /// The contributor (set when disputed, so Governance resolves by record id alone).
         address contributor;
     }
@@ -127,6 +133,17 @@ interface IContributions {
     error ContributionWrongStatus(bytes32 recordId, ContributionStatus status, ContributionStatus expected);
     /// @dev The contributor is no longer a party, so its record cannot start to count.
     error ContributionContributorNotAParty(bytes32 agreementId, address contributor);
+    /// @dev A record's weight is above the agreement's per-record cap.
+    error ContributionWeightAboveCap(uint256 index, uint256 weight, uint256 cap);
+    /// @dev The contributor's weight recorded in the current cap period would exceed the
+    /// agreement's per-period cap (`used` already recorded, `weight` in this action).
+    error ContributionPeriodCapExceeded(address contributor, uint256 period, uint256 used, uint256 weight, uint256 cap);
+    /// @dev The record's challenge window ended at `challengeEndsAt`: it can no longer be disputed.
+    error ContributionChallengeClosed(bytes32 recordId, uint256 challengeEndsAt);
+    /// @dev The record's challenge window runs until `challengeEndsAt`: it cannot mature yet.
+    error ContributionChallengeOpen(bytes32 recordId, uint256 challengeEndsAt);
+    /// @dev The record's weight already counts.
+    error ContributionAlreadyMatured(bytes32 recordId);
     /// @dev A dispute needs a non-zero reason commitment.
     error ContributionEmptyReason();
     /// @dev `outcome` is not a ResolutionOutcome.
@@ -154,16 +171,24 @@ interface IContributions {
         Contribution[] records
     );
     /// @notice `confirmer` confirmed record `recordId`; `confirmations` under agreement
-    /// `version`; `status` is Confirmed when the rule was met with this confirmation.
+    /// `version`; `status` is Confirmed when the rule was met with this confirmation, and then
+    /// the record may be disputed until `challengeEndsAt` (0 while Pending).
     event ContributionConfirmed(
         bytes32 indexed agreementId,
         bytes32 indexed recordId,
         address indexed confirmer,
         uint8 confirmations,
         uint32 version,
-        ContributionStatus status
+        ContributionStatus status,
+        uint40 challengeEndsAt
     );
-    /// @notice `disputer` disputed the pending record `recordId`; `reasonHash` commits to the reason.
+    /// @notice The Confirmed record `recordId` passed its challenge window undisputed: `weight`
+    /// now counts for `contributor` (and, in weighted mode, in Revenue).
+    event ContributionMatured(
+        bytes32 indexed agreementId, bytes32 indexed recordId, address indexed contributor, uint64 weight
+    );
+    /// @notice `disputer` disputed the record `recordId` (Pending, or Confirmed within its
+    /// challenge window); `reasonHash` commits to the reason.
     event ContributionDisputed(
         bytes32 indexed agreementId,
         bytes32 indexed recordId,
@@ -225,7 +250,8 @@ interface IContributions {
     // -----------------------------------------------------------------------------------
 
     /// @notice The caller, a co-party (not the contributor), confirms a pending record. When the
-    /// agreement's confirmation rule is met the record is Confirmed and its weight counts.
+    /// agreement's confirmation rule is met the record is Confirmed and its challenge window
+    /// (`challengeWindow` seconds) starts; its weight counts only once it matures.
     /// @param agreementId The agreement (Active).
     /// @param proof The record and its proof.
     /// @return status The record's status after this confirmation.
@@ -233,11 +259,20 @@ interface IContributions {
         external
         returns (ContributionStatus status);
 
-    /// @notice The caller, a co-party, disputes a pending record; only Governance resolves it.
+    /// @notice The caller, a co-party, disputes a Pending record, or a Confirmed one whose
+    /// challenge window has not ended; only Governance resolves it (the contributor's vote does
+    /// not count there).
     /// @param agreementId The agreement (Active).
     /// @param proof The record and its proof.
     /// @param reasonHash Commitment to the off-chain reason (non-zero).
     function dispute(bytes32 agreementId, RecordProof calldata proof, bytes32 reasonHash) external;
+
+    /// @notice Anyone: the Confirmed records of `proofs`, whose challenge windows have ended,
+    /// start to count — each record's weight is added to its contributor's confirmed weight and
+    /// (weighted mode) reported to Revenue. Reverts as a whole if one record cannot mature.
+    /// @param agreementId The agreement (any status but None; its contributor must be a party).
+    /// @param proofs The records and their proofs, 1..MAX_BATCH.
+    function mature(bytes32 agreementId, RecordProof[] calldata proofs) external;
 
     /// @notice Only Governance, on an executed ResolveDispute proposal: accepts the disputed
     /// record (with its own weight, or `newWeight` for AcceptWithWeight) or rejects it.
@@ -252,15 +287,15 @@ interface IContributions {
     // Views
     // -----------------------------------------------------------------------------------
 
-    /// @notice The confirmed weight of `party` in `agreementId`.
+    /// @notice The counted weight of `party` in `agreementId`.
     /// @param agreementId The agreement.
     /// @param party The party.
-    /// @return weight Σ weights of its Confirmed records.
+    /// @return weight Σ weights of its Confirmed records that matured or were accepted by Governance.
     function confirmedWeightOf(bytes32 agreementId, address party) external view returns (uint256 weight);
 
     /// @notice The confirmed weight of every party of `agreementId` together.
     /// @param agreementId The agreement.
-    /// @return weight Σ weights of all Confirmed records.
+    /// @return weight Σ weights of all Confirmed records that count.
     function totalConfirmedWeightOf(bytes32 agreementId) external view returns (uint256 weight);
 
     /// @notice The stored state of a record (zeros for a Pending record nobody confirmed yet).
@@ -268,6 +303,16 @@ interface IContributions {
     /// @param recordId The record id.
     /// @return state The state.
     function recordStateOf(bytes32 agreementId, bytes32 recordId) external view returns (RecordState memory state);
+
+    /// @notice The weight `contributor` recorded in its current cap period (per-period cap only).
+    /// @param agreementId The agreement.
+    /// @param contributor The contributor.
+    /// @return period The period index (`timestamp / capPeriod`) of the last charged recording.
+    /// @return weight The weight recorded in that period.
+    function periodWeightOf(bytes32 agreementId, address contributor)
+        external
+        view
+        returns (uint64 period, uint64 weight);
 
     /// @notice The block a batch root was recorded in and its record count (zeros when unknown).
     /// @param batchRoot The root.

@@ -15,7 +15,10 @@ import {ProposalKind, ProposalStatus, VotingMode, VoteSignature} from "./ITypes.
 /// and for the structural kinds (Amend, AddParty, RemoveParty, Terminate) also
 /// `for >= ceil(consentThresholdBps * T / 10_000)` — the agreement's consent rule for changes
 /// (10,000 = unanimous). The party a RemoveParty proposal removes is not eligible (its weight
-/// leaves `T`); the party an AddParty proposal adds must accept (a For vote of weight 0) before
+/// leaves `T`). Nobody judges their own cause: the contributor of the record a ResolveDispute
+/// proposal resolves, and every party accused by a RemoveParty-for-cause proposal (the
+/// contributor and the confirmers of a Rejected record), are not eligible either
+/// (`ProposalAccusedExcluded`); the party an AddParty proposal adds must accept (a For vote of weight 0) before
 /// execution. A proposal is bound to the agreement version it was made at: once another
 /// proposal changes the version, it can be neither voted on nor executed (it is Stale).
 interface IGovernance {
@@ -63,12 +66,20 @@ interface IGovernance {
     /// @dev A ResolveDispute payload must be a `resolveDispute` call whose first argument is the
     /// proposal's agreement id.
     error ProposalInvalidDisputeCall(bytes4 selector, bytes32 agreementId);
+    /// @dev A ResolveDispute proposal names a record that is not Disputed.
+    error ProposalRecordNotDisputed(bytes32 agreementId, bytes32 recordId);
+    /// @dev A for-cause removal names a record that is not Rejected.
+    error ProposalCauseNotRejected(bytes32 agreementId, bytes32 recordId);
+    /// @dev A for-cause removal names a party that neither recorded nor confirmed the cause record.
+    error ProposalPartyNotAccused(bytes32 agreementId, bytes32 recordId, address party);
     /// @dev The module an executed proposal calls has no code.
     error ProposalModuleMissing(address module);
     /// @dev `voter` already voted on the proposal (or, for the joiner, already answered).
     error VoteAlreadyCast(uint256 proposalId, address voter);
     /// @dev The party a RemoveParty proposal removes cannot vote on it.
     error VoteByRemovedParty(uint256 proposalId, address voter);
+    /// @dev An accused party (`ProposalAccusedExcluded`) cannot vote on the proposal.
+    error VoteByAccusedParty(uint256 proposalId, address voter);
     /// @dev `support` is not 0 (Against), 1 (For) or 2 (Abstain).
     error VoteInvalidSupport(uint8 support);
     /// @dev A vote signature's deadline has passed.
@@ -104,6 +115,12 @@ interface IGovernance {
         uint256 nonce,
         uint256 deadline,
         bytes signature
+    );
+    /// @notice The parties of `excludedMask` (bits by party index) are accused by `proposalId`
+    /// about record `recordId` and do not vote on it; their weight left the quorum and consent
+    /// totals. Emitted right after `ProposalCreated`.
+    event ProposalAccusedExcluded(
+        bytes32 indexed agreementId, uint256 indexed proposalId, bytes32 recordId, uint64 excludedMask
     );
     /// @notice `executor` executed `proposalId`; its effect's own event follows.
     event ProposalExecuted(bytes32 indexed agreementId, uint256 indexed proposalId, address indexed executor);
@@ -166,10 +183,24 @@ interface IGovernance {
         external
         returns (uint256 proposalId);
 
+    /// @notice Proposes removing `party` for cause: `recordId` is a Rejected contribution that
+    /// `party` recorded or confirmed. Its contributor and its confirmers (under the current
+    /// agreement version) are accused: none of them votes, and their weight leaves the quorum and
+    /// consent totals. Kind RemoveParty, payload `abi.encode(party, sharesBps)`.
+    /// @param agreementId The agreement.
+    /// @param party The accused party to remove.
+    /// @param sharesBps New shares of the remaining parties, in their order.
+    /// @param recordId The Rejected record that is the cause.
+    /// @return proposalId The new proposal's id.
+    function proposeRemoveForCause(bytes32 agreementId, address party, uint16[] calldata sharesBps, bytes32 recordId)
+        external
+        returns (uint256 proposalId);
+
     /// @notice Proposes resolving a contribution dispute. Payload: `disputeCall` verbatim.
     /// @param agreementId The agreement.
     /// @param disputeCall The ABI-encoded Contributions `resolveDispute` call whose first
-    /// argument is `agreementId` (docs/module-interface.md).
+    /// argument is `agreementId` (docs/module-interface.md) and whose second names a Disputed
+    /// record; the record's contributor is accused and does not vote.
     /// @return proposalId The new proposal's id.
     function proposeResolveDispute(bytes32 agreementId, bytes calldata disputeCall)
         external

@@ -148,6 +148,24 @@ struct AgreementParams {
     uint16 quorumBps;
     /// Unix time after which an agreement that is not fully signed expires.
     uint40 consentDeadline;
+    /// Seconds a confirmed contribution stays open to a dispute by any co-party before its
+    /// weight counts (MIN_CHALLENGE_WINDOW..MAX_CHALLENGE_WINDOW; see docs/contributions.md).
+    uint32 challengeWindow;
+    /// Largest weight one record may carry; 0 = no cap below `IContributions.MAX_WEIGHT`.
+    uint64 maxRecordWeight;
+    /// Largest weight one contributor may record per `capPeriod`; 0 = no per-period cap.
+    uint64 maxPeriodWeight;
+    /// Length in seconds of a per-period cap window (fixed windows from Unix time 0);
+    /// MIN_CAP_PERIOD..MAX_CAP_PERIOD when `maxPeriodWeight` is set, 0 otherwise.
+    uint32 capPeriod;
+}
+
+/// @notice The contribution rules of an agreement (`IAgreements.contributionRulesOf`).
+struct ContributionRules {
+    uint32 challengeWindow;
+    uint64 maxRecordWeight;
+    uint64 maxPeriodWeight;
+    uint32 capPeriod;
 }
 
 /// @notice The readable state of an agreement's current version (`IAgreements.termsOf`).

@@ -444,10 +444,11 @@ def records_of(agreement: str, events: Sequence[DecodedEvent]) -> dict[str, Reco
 def confirmed_weight_changes(
     event: DecodedEvent, records: Mapping[str, RecordInfo]
 ) -> tuple[str, int] | None:
-    """(contributor, weight gained) when this event confirms a record, else None."""
-    if event.name == "ContributionConfirmed" and int(event.args["status"]) == CONFIRMED:
-        info = records.get(event.args["recordId"])
-        return (info.contributor, info.weight) if info else None
+    """(contributor, weight gained) when this event makes a record's weight count, else None."""
+    # NOTE: a confirmation only opens the challenge window; the weight counts when the record
+    # matures (or when Governance accepts a disputed record).
+    if event.name == "ContributionMatured":
+        return (event.args["contributor"], int(event.args["weight"]))
     if event.name == "ContributionResolved" and int(event.args["status"]) == CONFIRMED:
         info = records.get(event.args["recordId"])
         return (info.contributor, int(event.args["weight"])) if info else None
@@ -474,6 +475,17 @@ def check_confirmations(
         args = event.args
         if event.name == "ProposalExecuted":
             executed_txs.add(event.tx_hash)
+        elif event.name == "ContributionMatured":
+            info = records.get(args["recordId"])
+            if info is None or info.status != CONFIRMED or info.contributor != args["contributor"]:
+                findings.append(at(event, "a record matured without being Confirmed"))
+            elif info.weight != int(args["weight"]):
+                findings.append(
+                    at(event, "a record matured with another weight", expected=info.weight)
+                )
+            else:
+                info.last = event
+                weights[info.contributor] += info.weight
         elif event.name in (
             "ContributionConfirmed",
             "ContributionDisputed",

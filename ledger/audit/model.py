@@ -25,6 +25,10 @@ PARAMS_FIELDS = (
     ("votingPeriod", "uint32"),
     ("quorumBps", "uint16"),
     ("consentDeadline", "uint40"),
+    ("challengeWindow", "uint32"),
+    ("maxRecordWeight", "uint64"),
+    ("maxPeriodWeight", "uint64"),
+    ("capPeriod", "uint32"),
 )
 PARAMS_TYPE = "(" + ",".join(t for _, t in PARAMS_FIELDS) + ")"
 WEIGHTED = 1

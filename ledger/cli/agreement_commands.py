@@ -26,6 +26,7 @@ from ledger.cli.session import (
 )
 from ledger.errors import NotFoundError, ValidationError
 from ledger.structs import (
+    DEFAULT_CHALLENGE_WINDOW,
     ZERO_HASH,
     AgreementParams,
     AgreementStatus,
@@ -83,6 +84,17 @@ def register(commands: Any) -> None:
         "--voting", default="one_party_one_vote", help="one_party_one_vote|share_weighted"
     )
     cmd.add_argument("--voting-period", type=int, default=3 * DAY, help="seconds")
+    cmd.add_argument(
+        "--challenge-window",
+        type=int,
+        default=DEFAULT_CHALLENGE_WINDOW,
+        help="seconds a confirmed record stays disputable before its weight counts",
+    )
+    cmd.add_argument("--max-record-weight", type=int, default=0, help="0 = no per-record cap")
+    cmd.add_argument(
+        "--max-period-weight", type=int, default=0, help="per contributor and period; 0 = none"
+    )
+    cmd.add_argument("--cap-period", type=int, default=0, help="seconds (with --max-period-weight)")
     cmd.add_argument("--consent-days", type=int, default=7, help="days to gather consents")
     cmd.add_argument("--token", default=None, help="ERC-20 address (default: ETH)")
     subcommand(
@@ -218,6 +230,10 @@ def run_propose(args: argparse.Namespace) -> int:
             confirmations_required=args.confirmations,
             voting_mode=v.member(VotingMode, args.voting, field="--voting"),
             voting_period=args.voting_period,
+            challenge_window=args.challenge_window,
+            max_record_weight=args.max_record_weight,
+            max_period_weight=args.max_period_weight,
+            cap_period=args.cap_period,
             **({"token": args.token} if args.token else {}),
         )
         salt = _salt(args.salt)

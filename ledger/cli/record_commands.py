@@ -61,7 +61,8 @@ def register(commands: Any) -> None:
     )
     for name, help_text, handler in (
         ("confirm", "confirm a co-party's pending record", run_confirm),
-        ("dispute", "dispute a co-party's pending record", run_dispute),
+        ("mature", "make a confirmed record count once its challenge window ended", run_mature),
+        ("dispute", "dispute a co-party's pending or still-challengeable record", run_dispute),
     ):
         cmd = subcommand(sub, name, help_text, handler, "agreement", "record")
     cmd.add_argument("--reason", required=True, help="reason text, file or 0x-hash")
@@ -248,6 +249,15 @@ def run_confirm(args: argparse.Namespace) -> int:
         result = s.ledger.contributions.confirm(agreement_id=aid, proof=proof, sender=s.actor())
         status = s.ledger.contributions.status(aid, rid)
         print_tx(s, f"confirmed; record {human(status)}", result, status=status)
+    return 0
+
+
+def run_mature(args: argparse.Namespace) -> int:
+    """Make a confirmed record's weight count after its challenge window (anyone may)."""
+    with open_session(args) as s:
+        aid, _, proof = record_proof(s)
+        result = s.ledger.contributions.mature(agreement_id=aid, proofs=[proof], sender=s.actor())
+        print_tx(s, "matured; its weight counts", result)
     return 0
 
 

@@ -86,6 +86,14 @@ class ContributionsClient(ContractClient):
         )
         return self._send(fn, sender)
 
+    def mature(
+        self, *, agreement_id: bytes | str, proofs: Sequence[RecordProof], sender: Sender
+    ) -> TxResult:
+        """Make Confirmed records whose challenge window ended count (anyone may send)."""
+        aid = v.bytes32(agreement_id, field="agreement_id")
+        fn = self.contract.functions.mature(aid, [p.as_abi() for p in proofs])
+        return self._send(fn, sender)
+
     # -- batches and proofs ---------------------------------------------------------------
 
     def batches_in(self, result: TxResult) -> list[RecordedBatch]:
@@ -169,12 +177,12 @@ class ContributionsClient(ContractClient):
         return self.record_state(agreement_id, record_id).status
 
     def confirmed_weight(self, agreement_id: bytes | str, party: str) -> int:
-        """Σ weights of `party`'s Confirmed records."""
+        """Σ weights of `party`'s Confirmed records that count (matured or accepted)."""
         aid = v.bytes32(agreement_id, field="agreement_id")
         who = v.address(party, field="party")
         return int(self._call(self.contract.functions.confirmedWeightOf(aid, who)))
 
     def total_confirmed_weight(self, agreement_id: bytes | str) -> int:
-        """Σ weights of all Confirmed records of the agreement."""
+        """Σ weights of all Confirmed records of the agreement that count."""
         aid = v.bytes32(agreement_id, field="agreement_id")
         return int(self._call(self.contract.functions.totalConfirmedWeightOf(aid)))

@@ -72,6 +72,24 @@ class GovernanceClient(ContractClient):
         )
         return self._send(fn, sender)
 
+    def propose_remove_for_cause(
+        self,
+        *,
+        agreement_id: bytes | str,
+        party: str,
+        shares_bps: Sequence[int],
+        record_id: bytes | str,
+        sender: Sender,
+    ) -> TxResult:
+        """Propose removing `party` for cause (Rejected record `record_id`); accused do not vote."""
+        fn = self.contract.functions.proposeRemoveForCause(
+            v.bytes32(agreement_id, field="agreement_id"),
+            v.address(party, field="party"),
+            _shares(shares_bps),
+            v.bytes32(record_id, field="record_id"),
+        )
+        return self._send(fn, sender)
+
     def propose_resolve_dispute(
         self,
         *,

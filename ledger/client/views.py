@@ -128,6 +128,8 @@ class RecordState:
     status: ContributionStatus
     version: int
     weight: int
+    # While Confirmed: the end of the challenge window; 0 once the weight counts.
+    challenge_ends_at: int
     contributor: ChecksumAddress
 
 

@@ -169,6 +169,10 @@ class Agreement(Base):
     voting_period: Mapped[int] = mapped_column(BigInteger)
     quorum_bps: Mapped[int] = mapped_column(Integer)
     consent_deadline: Mapped[int] = mapped_column(BigInteger)
+    challenge_window: Mapped[int] = mapped_column(BigInteger)
+    max_record_weight: Mapped[int] = mapped_column(BigInteger)
+    max_period_weight: Mapped[int] = mapped_column(BigInteger)
+    cap_period: Mapped[int] = mapped_column(BigInteger)
     terms_hash: Mapped[str] = mapped_column(HASH)
     params_hash: Mapped[str] = mapped_column(HASH)
     party_count: Mapped[int] = mapped_column(Integer)
@@ -236,6 +240,8 @@ class Contribution(Base):
     confirmations: Mapped[int] = mapped_column(Integer, default=0)
     confirm_version: Mapped[int] = mapped_column(Integer, default=0)
     counted_weight: Mapped[int] = mapped_column(BigInteger, default=0)
+    # While Confirmed and still disputable: the end of its challenge window; None otherwise.
+    challenge_ends_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     relay_nonce: Mapped[int | None] = mapped_column(Uint256, nullable=True)
     recorded_block: Mapped[int] = mapped_column(BigInteger)
     recorded_log_index: Mapped[int] = mapped_column(Integer)
@@ -414,6 +420,8 @@ class Proposal(Base):
     weight_against: Mapped[int] = mapped_column(BigInteger, default=0)
     weight_abstain: Mapped[int] = mapped_column(BigInteger, default=0)
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Party-index bits of the accused parties, who do not vote (ProposalAccusedExcluded).
+    excluded_mask: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(16), index=True)
     executor: Mapped[str | None] = mapped_column(ADDRESS, nullable=True)
     executed_block: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

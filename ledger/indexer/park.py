@@ -230,6 +230,10 @@ def _agreement_proposed(p: Projection, e: DecodedEvent) -> None:
             voting_period=params["votingPeriod"],
             quorum_bps=params["quorumBps"],
             consent_deadline=params["consentDeadline"],
+            challenge_window=params["challengeWindow"],
+            max_record_weight=params["maxRecordWeight"],
+            max_period_weight=params["maxPeriodWeight"],
+            cap_period=params["capPeriod"],
             terms_hash=params["termsHash"],
             params_hash=a["paramsHash"],
             party_count=len(params["parties"]),
@@ -385,6 +389,7 @@ def _contributions_recorded(p: Projection, e: DecodedEvent) -> None:
                 confirmations=0,
                 confirm_version=0,
                 counted_weight=0,
+                challenge_ends_at=None,
                 relay_nonce=None if nonce == DIRECT_NONCE else nonce,
                 recorded_block=e.block_number,
                 recorded_log_index=e.log_index,
@@ -424,7 +429,19 @@ def _contribution_confirmed(p: Projection, e: DecodedEvent) -> None:
     row.confirm_version = a["version"]
     row.status = status
     if status == "Confirmed":
-        row.counted_weight = row.weight
+        # NOTE: the weight counts only once the record matures (ContributionMatured).
+        row.challenge_ends_at = a["challengeEndsAt"]
+    row.updated_block = e.block_number
+    row.updated_at = e.block_timestamp
+
+
+@park.register("ContributionMatured")
+def _contribution_matured(p: Projection, e: DecodedEvent) -> None:
+    row = p.get(Contribution, e.args["recordId"])
+    if row is None:
+        return
+    row.counted_weight = e.args["weight"]
+    row.challenge_ends_at = None
     row.updated_block = e.block_number
     row.updated_at = e.block_timestamp
 
@@ -448,6 +465,7 @@ def _contribution_disputed(p: Projection, e: DecodedEvent) -> None:
     row = p.get(Contribution, a["recordId"])
     if row is not None:
         row.status = "Disputed"
+        row.challenge_ends_at = None
         row.updated_block = e.block_number
         row.updated_at = e.block_timestamp
 
@@ -716,6 +734,7 @@ def _proposal_created(p: Projection, e: DecodedEvent) -> None:
             weight_against=0,
             weight_abstain=0,
             vote_count=0,
+            excluded_mask=0,
             status="Voting",
             created_block=e.block_number,
             created_at=e.block_timestamp,
@@ -754,6 +773,13 @@ def _vote_cast(p: Projection, e: DecodedEvent) -> None:
         proposal.weight_against += a["weight"]
     else:
         proposal.weight_abstain += a["weight"]
+
+
+@park.register("ProposalAccusedExcluded")
+def _proposal_accused_excluded(p: Projection, e: DecodedEvent) -> None:
+    proposal = p.get(Proposal, (e.args["agreementId"], e.args["proposalId"]))
+    if proposal is not None:
+        proposal.excluded_mask = e.args["excludedMask"]
 
 
 @park.register("ProposalExecuted")

@@ -18,6 +18,7 @@ from ledger.errors import (
 )
 from ledger.intents import check_consent, check_records, check_vote
 from ledger.structs import (
+    DEFAULT_CHALLENGE_WINDOW,
     AgreementParams,
     AgreementStatus,
     AiProvenance,
@@ -69,7 +70,7 @@ def test_batches_signed_ahead_are_recorded_in_nonce_order_when_relayed(park: Par
 
 
 def test_contributions_confirm_and_resolve_when_proofs_are_computed_client_side(
-    park: Park,
+    park: Park, suite: Suite
 ) -> None:
     ledger, (studio, lab, firm) = park.ledger, park.parties
     aid = park.agreement_id
@@ -94,6 +95,11 @@ def test_contributions_confirm_and_resolve_when_proofs_are_computed_client_side(
     ledger.contributions.confirm(agreement_id=aid, proof=batch.proof(0), sender=lab)
     ledger.contributions.confirm(agreement_id=aid, proof=batch.proof(1), sender=firm)
     assert ledger.contributions.status(aid, batch.record_ids[0]) is ContributionStatus.CONFIRMED
+    assert ledger.contributions.confirmed_weight(aid, studio.address) == 0
+    suite.chain.increase_time(DEFAULT_CHALLENGE_WINDOW)
+    ledger.contributions.mature(
+        agreement_id=aid, proofs=[batch.proof(0), batch.proof(1)], sender=park.admin
+    )
     assert ledger.contributions.confirmed_weight(aid, studio.address) == 70
     ledger.contributions.dispute(
         agreement_id=aid, proof=batch.proof(2), reason_hash=keccak(text="not ours"), sender=lab
@@ -111,7 +117,7 @@ def test_contributions_confirm_and_resolve_when_proofs_are_computed_client_side(
         ledger.governance.sign_vote(
             proposal_id=proposal_id, account=p, support=VoteSupport.FOR, deadline=deadline
         )
-        for p in park.parties
+        for p in (lab, firm)  # the studio's record: it does not vote on it
     ]
     for vote in votes:
         check_vote(ledger, proposal_id=proposal_id, vote=vote)

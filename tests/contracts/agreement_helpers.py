@@ -24,7 +24,8 @@ ZERO_ADDRESS = "0x" + "00" * 20
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 PARAMS_TYPE = (
-    "(address[],uint16[],uint8,uint16,bytes32,address,uint16,uint8,uint8,uint32,uint16,uint40)"
+    "(address[],uint16[],uint8,uint16,bytes32,address,uint16,uint8,uint8,uint32,uint16,uint40,"
+    "uint32,uint64,uint64,uint32)"
 )
 """ABI type of `AgreementParams`; `paramsHash = keccak256(abi.encode(params))`."""
 
@@ -51,6 +52,9 @@ DOMAIN_TYPES = [
 AGREEMENTS_DOMAIN_NAME = "Park Ledger Agreements"
 GOVERNANCE_DOMAIN_NAME = "Park Ledger Governance"
 
+CHALLENGE_WINDOW = 3_600
+"""The tests' challenge window: the shortest the contracts accept."""
+
 AGAINST, FOR, ABSTAIN = 0, 1, 2
 STATUS_NONE, STATUS_PROPOSED, STATUS_ACTIVE, STATUS_CLOSED, STATUS_EXPIRED = range(5)
 
@@ -71,6 +75,10 @@ class Params:
     voting_mode: int = 0
     voting_period: int = 3600
     quorum_bps: int = 5_000
+    challenge_window: int = CHALLENGE_WINDOW
+    max_record_weight: int = 0
+    max_period_weight: int = 0
+    cap_period: int = 0
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The struct as web3 and eth-abi take it."""
@@ -87,6 +95,10 @@ class Params:
             self.voting_period,
             self.quorum_bps,
             self.consent_deadline,
+            self.challenge_window,
+            self.max_record_weight,
+            self.max_period_weight,
+            self.cap_period,
         )
 
     def hash(self) -> bytes:

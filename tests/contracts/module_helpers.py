@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from agreement_helpers import (
+    CHALLENGE_WINDOW,
     DOMAIN_TYPES,
     ZERO_ADDRESS,
     activate,
@@ -300,7 +301,16 @@ def resolve_dispute(
     receipt = suite.transact(
         suite["Governance"].functions.proposeResolveDispute(agreement, payload), parties[0].address
     )
-    return pass_proposal(suite, receipt, parties, payload)
+    # The contributor is accused by the dispute: it does not vote on its own record.
+    contributor = suite["Contributions"].functions.recordStateOf(agreement, record_id).call()[6]
+    voters = [p for p in parties if getattr(p, "address", p) != contributor]
+    return pass_proposal(suite, receipt, voters, payload)
+
+
+def mature(suite: Any, agreement: bytes, proofs: Sequence[tuple[Any, ...]], sender: str) -> Any:
+    """Let the challenge window of the confirmed records pass, then make their weight count."""
+    suite.chain.increase_time(CHALLENGE_WINDOW)
+    return suite.transact(suite["Contributions"].functions.mature(agreement, list(proofs)), sender)
 
 
 def confirm_one_resolve_one(suite: Any, agreement: bytes, parties: Sequence[Any]) -> Batch:
@@ -323,6 +333,7 @@ def confirm_one_resolve_one(suite: Any, agreement: bytes, parties: Sequence[Any]
         parties[2].address,
     )
     resolve_dispute(suite, agreement, parties, batch.leaves[1], 2, 15)
+    mature(suite, agreement, [batch.proof(0)], parties[2].address)
     return batch
 
 

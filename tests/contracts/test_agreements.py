@@ -806,8 +806,9 @@ def test_eip712_doc_example_matches_when_recomputed() -> None:
         consent_deadline=1_767_225_600,
         fund_share_bps=500,
         voting_period=86_400,
+        challenge_window=259_200,
     )
-    assert params.hash().hex() == "a5ffda6c830a6bbd798e89bdde52720c091829c012c373b5a01d53725ce8b691"
+    assert params.hash().hex() == "e2cbba3c9df48d060cb3a7fed66d7f2d8f444bcd10286c8a3953d3a768a15829"
     aid = agreement_id(signer.address, keccak(text="salt-1"))
     assert aid.hex() == "8c76d50b10b053ee26bec13771f45231583ec95a5fc35864652c1fa7784f9f0d"
     consent = consent_typed_data(
@@ -823,13 +824,13 @@ def test_eip712_doc_example_matches_when_recomputed() -> None:
     assert (
         encoded.header.hex() == "9a89c9160344b1703077c88a0842fe4410ff778962c6dd33d1320192cd628551"
     )
-    assert encoded.body.hex() == "2cb0db8fbfe5748e186dacfc770277c81df93ce1cb90a69cebdf324d1f322650"
+    assert encoded.body.hex() == "c69f10e4ad50617cb3f0dedb8d32ed2d6bae1adf381fc6b90cc5ab3e81890abc"
     assert typed_digest(consent).hex() == (
-        "56f27ad6c4a8f6883f3d47d177147a066032665e88b87ad0a2f817d753cb1065"
+        "43ebac00c0084e74727a16cfeddb0a34b26bb256ef852a5c83d220b3be531f66"
     )
     assert sign_typed(signer, consent).hex() == (
-        "8bea1c3c2acf7a20f6600a9203d51409f252b9d17c40953e231eb1c0aaad9a7f"
-        "39b1c18f92f45b9eeff643565c16dfafb28bdef722e81a4c5fde18a1f12e07f81b"
+        "7a936684a9db445762d2256a1892286794d6fbefa1154c465d5bbc50630f6442"
+        "26df7b40ea4a665c89a5c68faa770606c40e5d1283b2ed9742c05c74b82007a01c"
     )
     vote = vote_typed_data(
         chain_id=31_337,

@@ -21,6 +21,7 @@ from module_helpers import (
     WEIGHTED,
     admitted_token,
     assert_conserved,
+    mature,
     open_agreement,
     pass_proposal,
     record,
@@ -196,6 +197,7 @@ def test_breach_splits_bond_by_weight_when_agreement_is_weighted(
         suite.transact(
             suite["Contributions"].functions.confirm(agreement, batch.proof()), confirmer.address
         )
+        mature(suite, agreement, [batch.proof()], confirmer.address)
     cid = commit(suite, agreement, parties[0], 4 * ETH + 1, days=1)
     suite.chain.increase_time(DAY + GRACE + 1)
     suite.transact(suite["Commitments"].functions.markBreached(agreement, cid), parties[2].address)

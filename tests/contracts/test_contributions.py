@@ -31,6 +31,7 @@ from module_helpers import (
     WEIGHTED,
     Batch,
     amend_shares,
+    mature,
     open_agreement,
     open_agreement_with_contract,
     record,
@@ -102,6 +103,8 @@ def test_record_batch_root_matches_independent_merkle_when_batch_has_odd_size(
     for index in (0, 3, 6):
         suite.transact(contributions.functions.confirm(aid, batch.proof(index)), parties[1].address)
         assert state(suite, aid, batch.leaves[index])[2] == CONFIRMED
+    assert contributions.functions.confirmedWeightOf(aid, parties[0].address).call() == 0
+    mature(suite, aid, [batch.proof(index) for index in (0, 3, 6)], parties[2].address)
     assert contributions.functions.confirmedWeightOf(aid, parties[0].address).call() == 1 + 4 + 7
     assert contributions.functions.totalConfirmedWeightOf(aid).call() == 12
 
@@ -313,6 +316,7 @@ def test_confirm_needs_rule_when_two_confirmations_required(suite: Any, parties:
     assert contributions.functions.confirmedWeightOf(agreement, parties[0].address).call() == 0
     suite.transact(contributions.functions.confirm(agreement, batch.proof()), parties[2].address)
     assert state(suite, agreement, batch.root)[2] == CONFIRMED
+    mature(suite, agreement, [batch.proof()], parties[1].address)
     assert contributions.functions.confirmedWeightOf(agreement, parties[0].address).call() == 40
     reverts(
         suite,
@@ -395,6 +399,8 @@ def test_confirm_pushes_weight_to_revenue_when_agreement_is_weighted(
     suite.transact(
         suite["Contributions"].functions.confirm(agreement, batch.proof()), parties[0].address
     )
+    assert suite["Revenue"].functions.weightOf(agreement, parties[1].address).call() == 0
+    mature(suite, agreement, [batch.proof()], parties[0].address)
     assert suite["Revenue"].functions.weightOf(agreement, parties[1].address).call() == 25
     assert suite["Revenue"].functions.accountOf(agreement).call()[10] == 25
 

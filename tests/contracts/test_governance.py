@@ -24,6 +24,7 @@ from agreement_helpers import (
 from eth_abi import encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
+from module_helpers import record, record_batch
 
 AMEND, ADD_PARTY, REMOVE_PARTY, RESOLVE_DISPUTE, EXTEND_COMMITMENT, TERMINATE = range(6)
 P_NONE, P_VOTING, P_PASSED, P_REJECTED, P_EXECUTED, P_STALE = range(6)
@@ -671,13 +672,20 @@ def test_resolve_dispute_calls_contributions_when_executed(
 ) -> None:
     aid, _ = agreement
     gov, contributions = suite["Governance"], suite["Contributions"]
-    call = contributions.encode_abi("resolveDispute", [aid, 7, 1, 0])
+    batch = record_batch(suite, aid, parties[0], [record(1, weight=8)])
+    suite.transact(
+        contributions.functions.dispute(aid, batch.proof(), keccak(text="reason")),
+        parties[1].address,
+    )
+    call = contributions.encode_abi("resolveDispute", [aid, int.from_bytes(batch.root), 1, 0])
     payload = bytes.fromhex(call[2:])
     receipt = suite.transact(gov.functions.proposeResolveDispute(aid, payload), parties[0].address)
     pid = events(gov, receipt, "ProposalCreated")[0]["args"]["proposalId"]
     assert events(gov, receipt, "ProposalCreated")[0]["args"]["payload"] == payload
-    _vote_all(suite, pid, parties[:3])
+    # The contributor (parties[0]) is accused: it does not vote on its own record.
+    _vote_all(suite, pid, parties[1:3])
     _execute_module_call(suite, pid, payload, "Contributions")
+    assert contributions.functions.recordStateOf(aid, batch.root).call()[2] == 3  # Rejected
 
 
 def _execute_module_call(suite: Any, pid: int, payload: bytes, module: str) -> None:

@@ -23,6 +23,7 @@ from module_helpers import (
     admitted_token,
     amend_shares,
     assert_conserved,
+    mature,
     open_agreement,
     open_agreement_with_contract,
     pass_proposal,
@@ -73,6 +74,7 @@ def confirm_weight(
     suite.transact(
         suite["Contributions"].functions.confirm(agreement, batch.proof()), confirmer.address
     )
+    mature(suite, agreement, [batch.proof()], confirmer.address)
 
 
 def books(parties: list[Any]) -> list[str]:

@@ -95,9 +95,10 @@ def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
 
         rows = s.scalars(select(Contribution).order_by(Contribution.batch_index)).all()
         assert [r.record_id for r in rows] == ["0x" + leaf.hex() for leaf in flow["batch"].leaves]
-        assert [(r.status, r.counted_weight, r.provenance) for r in rows] == [
-            ("Confirmed", 30, "None"),
-            ("Confirmed", 15, "Assisted"),
+        # Both count: the first matured after its challenge window, the second was accepted.
+        assert [(r.status, r.counted_weight, r.provenance, r.challenge_ends_at) for r in rows] == [
+            ("Confirmed", 30, "None", None),
+            ("Confirmed", 15, "Assisted", None),
         ]
         assert rows[1].accountable == parties[0]
         assert len(s.scalars(select(Confirmation)).all()) == 1
@@ -106,12 +107,14 @@ def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
         assert dispute.outcome == "AcceptWithWeight"
 
         proposal = s.scalars(select(Proposal)).one()
-        assert (proposal.kind, proposal.status, proposal.vote_count) == (
-            "ResolveDispute",
-            "Executed",
-            3,
-        )
-        assert {v.voter for v in s.scalars(select(Vote))} == set(parties)
+        # The contributor (party 0, bit 0) is accused: it does not vote on its own record.
+        assert (
+            proposal.kind,
+            proposal.status,
+            proposal.vote_count,
+            proposal.excluded_mask,
+        ) == ("ResolveDispute", "Executed", 2, 1)
+        assert {v.voter for v in s.scalars(select(Vote))} == set(parties[1:])
 
         assert s.scalars(select(Deposit)).one().amount == 3 * ETH
         assert s.scalars(select(Claim)).one().account == parties[1]

@@ -47,6 +47,7 @@ from ledger.events.hashchain import fold
 from ledger.merkle import RecordedBatch
 from ledger.sandbox import Sandbox as Suite
 from ledger.structs import (
+    DEFAULT_CHALLENGE_WINDOW,
     ZERO_ADDRESS,
     AgreementParams,
     AgreementStatus,
@@ -149,6 +150,8 @@ class Record:
     proof: RecordProof
     weight: int
     status: ContributionStatus = ContributionStatus.PENDING
+    # While Confirmed: the end of its challenge window; 0 once its weight counts.
+    challenge_ends_at: int = 0
 
 
 @dataclass
@@ -301,10 +304,11 @@ class ParkMachine(RuleBasedStateMachine):
         for index, contribution in enumerate(batch.records):
             yield Record(batch.record_ids[index], batch.proof(index), contribution.weight)
 
-    def pass_vote(self, deal: Deal, created: TxResult) -> int:
-        """Every party votes For the proposal `created` made; execute it (all voted: no wait)."""
+    def pass_vote(self, deal: Deal, created: TxResult, accused: str | None = None) -> int:
+        """Every eligible party (not `accused`) votes For the proposal `created` made; execute it
+        (all voted: no wait)."""
         proposal = int(created.event("ProposalCreated").args["proposalId"])
-        for party in deal.parties:
+        for party in (p for p in deal.parties if p.address != accused):
             self.ledger.governance.vote(proposal_id=proposal, support=VoteSupport.FOR, sender=party)
         self.ledger.governance.execute(proposal_id=proposal, sender=deal.parties[0])
         return proposal
@@ -426,13 +430,49 @@ class ParkMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.pending())
     @rule(data=st.data(), pick=st.integers(0, 2))
     def confirm(self, data: st.DataObject, pick: int) -> None:
-        """A co-party confirms a pending record; its weight now counts."""
+        """A co-party confirms a pending record; its challenge window starts (no weight yet)."""
         deal, rec = self.pick(data, self.pending())
         confirmer = deal.co_party(rec.proof.contributor, pick)
         self.ledger.contributions.confirm(agreement_id=deal.aid, proof=rec.proof, sender=confirmer)
         rec.status = ContributionStatus.CONFIRMED
+        rec.challenge_ends_at = self.ledger.timestamp() + DEFAULT_CHALLENGE_WINDOW
+
+    def in_window(self, *, ended: bool) -> list[tuple[Deal, Record]]:
+        """Confirmed records whose weight does not count yet: those whose window has `ended`,
+        or those still comfortably disputable."""
+        now = self.ledger.timestamp()
+        return [
+            (d, r)
+            for d in self.deals
+            for r in d.records
+            if r.challenge_ends_at
+            and r.status is ContributionStatus.CONFIRMED
+            and (now >= r.challenge_ends_at if ended else now + 600 < r.challenge_ends_at)
+        ]
+
+    @precondition(lambda self: self.in_window(ended=True))
+    @rule(data=st.data())
+    def mature(self, data: st.DataObject) -> None:
+        """Anyone makes a record whose challenge window ended count."""
+        deal, rec = self.pick(data, self.in_window(ended=True))
+        self.ledger.contributions.mature(
+            agreement_id=deal.aid, proofs=[rec.proof], sender=self.world.depositor
+        )
+        rec.challenge_ends_at = 0
         who = rec.proof.contributor
         deal.weights[who] = deal.weights.get(who, 0) + rec.weight
+
+    @precondition(lambda self: self.in_window(ended=False))
+    @rule(data=st.data())
+    def mature_too_early(self, data: st.DataObject) -> None:
+        """A record still in its challenge window cannot count yet."""
+        deal, rec = self.pick(data, self.in_window(ended=False))
+        self.rejected(
+            lambda: self.ledger.contributions.mature(
+                agreement_id=deal.aid, proofs=[rec.proof], sender=self.world.depositor
+            ),
+            "ContributionChallengeOpen",
+        )
 
     @precondition(lambda self: self.pending())
     @rule(data=st.data())
@@ -447,11 +487,11 @@ class ParkMachine(RuleBasedStateMachine):
             "ContributionSelfConfirmation",
         )
 
-    @precondition(lambda self: self.pending())
+    @precondition(lambda self: self.pending() or self.in_window(ended=False))
     @rule(data=st.data(), pick=st.integers(0, 2))
     def dispute(self, data: st.DataObject, pick: int) -> None:
-        """A co-party disputes a pending record."""
-        deal, rec = self.pick(data, self.pending())
+        """A co-party disputes a pending record, or a confirmed one within its window."""
+        deal, rec = self.pick(data, self.pending() + self.in_window(ended=False))
         self.ledger.contributions.dispute(
             agreement_id=deal.aid,
             proof=rec.proof,
@@ -459,6 +499,7 @@ class ParkMachine(RuleBasedStateMachine):
             sender=deal.co_party(rec.proof.contributor, pick),
         )
         rec.status = ContributionStatus.DISPUTED
+        rec.challenge_ends_at = 0
 
     def disputed(self) -> list[tuple[Deal, Record]]:
         """Every record the model expects Disputed."""
@@ -484,7 +525,7 @@ class ParkMachine(RuleBasedStateMachine):
             new_weight=new_weight if outcome is ResolutionOutcome.ACCEPT_WITH_WEIGHT else 0,
             sender=deal.parties[0],
         )
-        self.pass_vote(deal, created)
+        self.pass_vote(deal, created, accused=who)
         if outcome is ResolutionOutcome.REJECT:
             rec.status = ContributionStatus.REJECTED
             assert self.ledger.contributions.confirmed_weight(deal.aid, who) == before
@@ -885,6 +926,8 @@ class ParkMachine(RuleBasedStateMachine):
             for rec in (r for r in deal.records if r.status is not ContributionStatus.PENDING):
                 state = contributions.record_state(deal.aid, rec.record_id)
                 assert state.status is rec.status
+                # A confirmed weight counts only after its window (or a governance accept).
+                assert state.challenge_ends_at == rec.challenge_ends_at
                 if rec.status is ContributionStatus.REJECTED:
                     assert deal.weights.get(rec.proof.contributor, 0) == (
                         contributions.confirmed_weight(deal.aid, rec.proof.contributor)
@@ -1062,7 +1105,7 @@ def test_weight_invariant_fails_when_a_rejected_record_is_counted(machine: ParkM
         outcome=ResolutionOutcome.REJECT,
         sender=disputer,
     )
-    machine.pass_vote(deal, created)
+    machine.pass_vote(deal, created, accused=contributor.address)
     rec.status = ContributionStatus.REJECTED
     machine.only_confirmed_records_carry_weight()
 

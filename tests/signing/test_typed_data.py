@@ -57,13 +57,13 @@ def test_consent_digest_and_signature_match_the_docs_when_built_for_the_worked_e
     typed = _doc_consent()
     signature = signing.sign(typed, Account.from_key(DOC_KEY))
     assert typed["message"]["paramsHash"] == (
-        "0xa5ffda6c830a6bbd798e89bdde52720c091829c012c373b5a01d53725ce8b691"
+        "0xe2cbba3c9df48d060cb3a7fed66d7f2d8f444bcd10286c8a3953d3a768a15829"
     )
     assert signing.digest(typed).hex() == (
-        "56f27ad6c4a8f6883f3d47d177147a066032665e88b87ad0a2f817d753cb1065"
+        "43ebac00c0084e74727a16cfeddb0a34b26bb256ef852a5c83d220b3be531f66"
     )
-    assert signature.hex().startswith("8bea1c3c2acf7a20f6600a9203d51409")
-    assert signature.hex().endswith("1b")
+    assert signature.hex().startswith("7a936684a9db445762d2256a1892286794d6")
+    assert signature.hex().endswith("1c")
 
 
 def test_payload_equals_eth_account_signature_when_round_tripped_through_json() -> None:
