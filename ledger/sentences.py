@@ -37,8 +37,12 @@ SENTENCES: dict[str, str] = {
     "AgreementExists": "agreement {agreementId} already exists: propose with another salt",
     "AgreementFundShareTooHigh": "the culture-fund share {fundShareBps} bps is above the "
     "maximum of {maximum} bps",
+    "AgreementInvalidChallengeWindow": "the challenge window must be 1 hour to 90 days, not "
+    "{challengeWindow} s",
     "AgreementInvalidConfirmations": "confirmations per record must be between 1 and one less "
     "than the {partyCount} parties, not {confirmationsRequired}",
+    "AgreementInvalidWeightCap": "a per-period weight cap of {maxPeriodWeight} needs a period of "
+    "1 hour to 366 days (both 0 for no cap), not {capPeriod} s",
     "AgreementInvalidConsentDeadline": "the consent deadline {consentDeadline} is in the past or "
     "too far ahead",
     "AgreementInvalidConsentThreshold": "the consent threshold must be 1 to 10,000 bps, not "
@@ -108,7 +112,12 @@ SENTENCES: dict[str, str] = {
     # -- contributions
     "ContributionAccountableNotAParty": "the accountable party {accountable} is not a party to "
     "agreement {agreementId}",
+    "ContributionAlreadyMatured": "record {recordId}'s weight already counts",
     "ContributionAlreadyConfirmed": "{party} has already confirmed record {recordId}",
+    "ContributionChallengeClosed": "record {recordId}'s challenge window closed at "
+    "{challengeEndsAt}: it can no longer be disputed",
+    "ContributionChallengeOpen": "record {recordId} is still in its challenge window until "
+    "{challengeEndsAt}: its weight counts after that",
     "ContributionBatchExists": "this batch of records was already recorded",
     "ContributionBatchTooLarge": "a batch holds at most {maximum} records, not {count}",
     "ContributionContributorNotAParty": "{contributor} is not a party to agreement {agreementId}",
@@ -120,10 +129,14 @@ SENTENCES: dict[str, str] = {
     "ContributionInvalidOutcome": "{outcome} is not a dispute outcome",
     "ContributionInvalidSignature": "the records signature is not {signer}'s",
     "ContributionInvalidWeight": "record {index} has weight {weight}: use 1 or more",
+    "ContributionPeriodCapExceeded": "{contributor} has {used} weight in period {period}; "
+    "{weight} more would pass the agreement's cap of {cap} a period",
     "ContributionSelfConfirmation": "the contributor cannot confirm its own record {recordId}",
     "ContributionSignatureExpired": "{signer}'s signature expired at {deadline}: sign again",
     "ContributionUnauthorized": "{caller} may not do this to the record",
     "ContributionUnknownRecord": "no record {recordId} in agreement {agreementId}",
+    "ContributionWeightAboveCap": "record {index} has weight {weight}, above the agreement's "
+    "cap of {cap} a record",
     "ContributionWrongStatus": "record {recordId} is {status}, not {expected}",
     # -- participants and registry
     "ParticipantAlreadyRegistered": "{account} is already registered",
@@ -137,6 +150,8 @@ SENTENCES: dict[str, str] = {
     # -- proposals and votes
     "ProposalAlreadyAParty": "{account} is already a party to agreement {agreementId}",
     "ProposalAlreadyExecuted": "proposal {proposalId} has already been executed",
+    "ProposalCauseNotRejected": "record {recordId} of agreement {agreementId} was not rejected: "
+    "a removal for cause needs a rejected record",
     "ProposalEmptyTermsHash": "the amendment needs its terms (a non-zero terms hash)",
     "ProposalInvalidDisputeCall": "the proposal's dispute call is not one the agreement accepts",
     "ProposalJoinerNotAccepted": "{joiner} has not accepted joining (proposal {proposalId})",
@@ -146,7 +161,10 @@ SENTENCES: dict[str, str] = {
     "ProposalNotPassed": "proposal {proposalId} did not pass: {forWeight} for, {againstWeight} "
     "against, {abstainWeight} abstaining (quorum {quorumWeight}, consent {consentWeight})",
     "ProposalPartyCountOutOfRange": "an agreement has 2 to 64 parties, not {count}",
+    "ProposalPartyNotAccused": "{party} is not the contributor of record {recordId}: a removal "
+    "for cause names the accused",
     "ProposalPayloadMismatch": "the proposal's payload differs from proposal {proposalId}'s",
+    "ProposalRecordNotDisputed": "record {recordId} of agreement {agreementId} is not disputed",
     "ProposalSharesDoNotSumTo": "the shares add up to {total} bps, not 10,000 (100%)",
     "ProposalSharesLengthMismatch": "{given} shares given where {expected} are needed",
     "ProposalVotingClosed": "voting on proposal {proposalId} closed at {voteEnd}",
@@ -154,6 +172,7 @@ SENTENCES: dict[str, str] = {
     "ProposalZeroAddress": "the zero address cannot be a party",
     "ProposalZeroShare": "share {index} is zero",
     "VoteAlreadyCast": "{voter} has already voted on proposal {proposalId}",
+    "VoteByAccusedParty": "{voter} is the accused in proposal {proposalId} and cannot vote on it",
     "VoteByRemovedParty": "{voter} is no longer a party and cannot vote on proposal {proposalId}",
     "VoteInvalidSignature": "the vote signature is not {voter}'s",
     "VoteInvalidSupport": "{support} is not a vote: use for, against or abstain",
