@@ -12,12 +12,14 @@ from agreement_helpers import ZERO_ADDRESS
 from eth_abi import encode
 from eth_utils import keccak
 from module_helpers import (
+    CHALLENGE_WINDOW,
     DAY,
     GRACE,
     WEIGHTED,
     Batch,
     admitted_token,
     assert_conserved,
+    mature,
     open_agreement,
     open_agreement_with_contract,
     record,
@@ -46,7 +48,8 @@ def parties(suite: Any) -> list[Any]:
 
 def weighted_with_reentrant_party(suite: Any, parties: list[Any], token: Any) -> tuple[bytes, Any]:
     """A weighted agreement between parties[0] and a ReentrantParty that holds weight 1
-    (confirmed), in `token`; the ReentrantParty holds 10^24 of it and has hooks registered."""
+    (confirmed and matured), in `token`; the ReentrantParty holds 10^24 of it and has hooks
+    registered."""
     party = suite.deploy_fixture("ReentrantParty")
     suite.transact(token.functions.mint(party.address, 10**24), suite.accounts[0].address)
     act(suite, party, token.functions.approve(suite["Revenue"].address, 2**256 - 1))
@@ -65,6 +68,7 @@ def weighted_with_reentrant_party(suite: Any, parties: list[Any], token: Any) ->
     act(suite, party, contributions.functions.record(aid, own))
     own = Batch(aid, pre_head, party.address, [own])
     suite.transact(contributions.functions.confirm(aid, own.proof(0)), parties[0].address)
+    mature(suite, aid, [own.proof(0)], parties[0].address)
     act(suite, party, token.functions.registerHooks())
     return aid, party
 
@@ -80,6 +84,8 @@ def test_deposit_hook_cannot_confirm_weight_when_token_reenters_during_pull(
     # The review's PoC: the depositor's token calls it back inside transferFrom; it confirms a
     # co-party's pending record of weight 10^9, so the old deposit split 10^12 over the old
     # total (1) and wrote it back: the co-party could claim 10^21 + 10^12, the whole vault.
+    # A confirmed weight now counts only when it matures after its challenge window, so the
+    # hook makes the record's weight count (`mature`) instead: the lock refuses it.
     revenue, contributions = suite["Revenue"], suite["Contributions"]
     payer = suite.accounts[8]
     token = hook_token(suite, [payer])
@@ -87,7 +93,9 @@ def test_deposit_hook_cannot_confirm_weight_when_token_reenters_during_pull(
     suite.transact(revenue.functions.deposit(other, token.address, 10**21), payer.address)
     aid, party = weighted_with_reentrant_party(suite, parties, token)
     pending = record_batch(suite, aid, parties[0], [record(42, weight=BIG_WEIGHT)])
-    arm(suite, party, REENTER, contributions.functions.confirm(aid, pending.proof(0)))
+    act(suite, party, contributions.functions.confirm(aid, pending.proof(0)))
+    suite.chain.increase_time(CHALLENGE_WINDOW)
+    arm(suite, party, REENTER, contributions.functions.mature(aid, [pending.proof(0)]))
 
     act(suite, party, revenue.functions.deposit(aid, token.address, 10**12))
 
@@ -120,6 +128,8 @@ def test_every_vault_entry_point_refuses_reentry_when_token_hook_calls_back(
     suite.transact(token.functions.approve(revenue.address, 2**256 - 1), committer.address)
     aid, party = weighted_with_reentrant_party(suite, parties, token)
     pending = record_batch(suite, aid, committer, [record(43, weight=7)])
+    act(suite, party, contributions.functions.confirm(aid, pending.proof(0)))
+    suite.chain.increase_time(CHALLENGE_WINDOW)
     now = suite.chain.timestamp()
     for deadline in (now + DAY, now + 10 * DAY):
         suite.transact(
@@ -143,7 +153,7 @@ def test_every_vault_entry_point_refuses_reentry_when_token_hook_calls_back(
         revenue.functions.claimFund(aid),
         revenue.functions.allocateHeld(aid),
         revenue.functions.setPayoutAddress(aid, suite.accounts[7].address),
-        contributions.functions.confirm(aid, pending.proof(0)),
+        contributions.functions.mature(aid, [pending.proof(0)]),
         commitments.functions.markBreached(aid, 1),
         commitments.functions.acceptDeliverable(aid, 2, DELIVERABLE),
         governance.functions.execute(proposal, payload),
@@ -160,7 +170,7 @@ def test_every_vault_entry_point_refuses_reentry_when_token_hook_calls_back(
     suite.transact(governance.functions.execute(proposal, payload), committer.address)
     suite.transact(commitments.functions.markBreached(aid, 1), committer.address)
     act(suite, party, commitments.functions.acceptDeliverable(aid, 2, DELIVERABLE))
-    act(suite, party, contributions.functions.confirm(aid, pending.proof(0)))
+    suite.transact(contributions.functions.mature(aid, [pending.proof(0)]), committer.address)
     assert revenue.functions.weightOf(aid, committer.address).call() == 7
     assert revenue.functions.accountOf(aid).call()[5] == 0
     assert_conserved(
