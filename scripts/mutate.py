@@ -1,6 +1,10 @@
 """Mutation testing of the contracts: apply each mutant of tests/mutants/catalogue.toml in turn,
 run its tests, restore the source, print the score.
 
+Everything happens in a scratch copy of the working tree (uncommitted edits included) under the
+system's temporary directory: the checkout itself is never written, so editing or testing in it
+while mutants run is safe.
+
 A mutant is one small edit of one contract line (docs/security.md, "Mutation testing"). It is
 *killed* when its tests fail, *survives* when they pass, is *stale* when its original text no
 longer occurs exactly once in the source (the contract changed: update the entry), and is
@@ -17,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterator, Sequence
@@ -30,10 +36,15 @@ from types import FrameType
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "tests" / "mutants" / "catalogue.toml"
-FIXTURE_CONTRACTS = ROOT / "tests" / "contracts" / "fixtures"
-# NOTE: mutated builds get their own compile cache, so the worktree's cache keeps only real
-# sources and `make clean` still removes everything.
+# NOTE: mutated builds get their own compile cache, kept between runs (a re-run recompiles
+# nothing), apart from the checkout's; `make clean` removes it with the rest of build/.
 MUTANT_BUILD_DIR = ROOT / "build" / "mutants"
+# Compiles the copy's contracts and test fixtures exactly as tests/conftest.py does, so the
+# tests that follow find the artifacts in the cache.
+PRECOMPILE = (
+    "from tests.conftest import FIXTURE_CONTRACTS; from ledger.compiler import compile_project; "
+    "compile_project(extra_dirs=[FIXTURE_CONTRACTS])"
+)
 DEFAULT_TIMEOUT = 600.0
 REQUIRED = ("id", "file", "original", "replacement", "breaks", "tests")
 
@@ -104,9 +115,31 @@ def load_catalogue(path: Path = CATALOGUE) -> list[Mutant]:
 
 
 @contextmanager
-def applied(mutant: Mutant) -> Iterator[None]:
-    """Write the mutant into its source file; restore the exact original bytes on any exit."""
-    path = ROOT / mutant.file
+def scratch_copy(root: Path = ROOT) -> Iterator[Path]:
+    """A throwaway copy of the working tree (tracked and untracked files, not ignored ones), with
+    the checkout's node_modules linked in; removed on exit."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    with tempfile.TemporaryDirectory(prefix="park-mutants-") as tmp:
+        copy = Path(tmp)
+        for name in filter(None, listed.split("\0")):
+            source = root / name
+            if name == "node_modules" or not source.is_file():
+                continue
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+        (copy / "node_modules").symlink_to((root / "node_modules").resolve())
+        yield copy
+
+
+@contextmanager
+def applied(mutant: Mutant, root: Path) -> Iterator[None]:
+    """Write the mutant into its source file under `root`; restore the original bytes on exit."""
+    path = root / mutant.file
     before = path.read_bytes()
     text = before.decode()
     if text.count(mutant.original) != 1:
@@ -116,52 +149,31 @@ def applied(mutant: Mutant) -> Iterator[None]:
         yield
     finally:
         path.write_bytes(before)
-        if path.read_bytes() != before:  # pragma: no cover - a disk that lies
-            raise RuntimeError(f"{mutant.file} could not be restored; check `git diff`")
 
 
-def _compiles() -> str:
-    """'' when the (mutated) project compiles into the mutant cache, else the first error."""
-    from ledger.compiler import compile_project  # noqa: PLC0415 - only when a mutant runs
-    from ledger.config import LedgerSettings  # noqa: PLC0415
-    from ledger.errors import CompileError  # noqa: PLC0415
-
-    try:
-        compile_project(
-            extra_dirs=[FIXTURE_CONTRACTS], settings=LedgerSettings(build_dir=MUTANT_BUILD_DIR)
-        )
-    except CompileError as err:
-        return str(err).splitlines()[0] if str(err) else "compile error"
-    return ""
-
-
-def run_mutant(mutant: Mutant, *, timeout: float) -> Outcome:
-    """Apply, compile, run the mutant's tests with -x, restore."""
+def run_mutant(mutant: Mutant, copy: Path, *, timeout: float) -> Outcome:
+    """Apply the mutant in `copy`, compile, run its tests with -x, restore."""
     if mutant.equivalent:
         return Outcome(mutant, "EQUIVALENT", detail=mutant.equivalent)
-    if mutant.occurrences() != 1:
-        return Outcome(mutant, "STALE", detail=f"original occurs {mutant.occurrences()} times")
+    count = mutant.occurrences(copy)
+    if count != 1:
+        return Outcome(mutant, "STALE", detail=f"original occurs {count} times")
     start = time.monotonic()
-    with applied(mutant):
-        error = _compiles()
-        if error:
+    env = {**os.environ, "PYTHONPATH": str(copy), "PARK_LEDGER_BUILD_DIR": str(MUTANT_BUILD_DIR)}
+
+    def run(command: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+
+    with applied(mutant, copy):
+        built = run([sys.executable, "-c", PRECOMPILE])
+        if built.returncode != 0:
+            error = (built.stderr.strip().splitlines() or ["compile error"])[-1]
             return Outcome(mutant, "INVALID", time.monotonic() - start, error)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "PARK_LEDGER_BUILD_DIR": str(MUTANT_BUILD_DIR),
-        }
-        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+        pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
         try:
-            result = subprocess.run(
-                [*command, *mutant.tests],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
+            result = run([*pytest, *mutant.tests])
         except subprocess.TimeoutExpired:
             return Outcome(mutant, "KILLED", time.monotonic() - start, "timeout")
     seconds = time.monotonic() - start
@@ -203,7 +215,7 @@ def report(outcomes: Sequence[Outcome]) -> str:
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
-    # NOTE: turn SIGTERM into an exception so `applied` restores the source on the way out.
+    # NOTE: turn SIGTERM into an exception so the scratch copy is removed on the way out.
     raise SystemExit(128 + signum)
 
 
@@ -229,10 +241,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if stale else 0
     signal.signal(signal.SIGTERM, _terminate)
     outcomes: list[Outcome] = []
-    for mutant in mutants:
-        outcome = run_mutant(mutant, timeout=args.timeout)
-        print(f"{mutant.id}: {outcome.status} ({outcome.seconds:.0f} s)", flush=True)
-        outcomes.append(outcome)
+    with scratch_copy() as copy:
+        for mutant in mutants:
+            outcome = run_mutant(mutant, copy, timeout=args.timeout)
+            print(f"{mutant.id}: {outcome.status} ({outcome.seconds:.0f} s)", flush=True)
+            outcomes.append(outcome)
     print(report(outcomes))
     killed, total = score(outcomes)
     return 0 if killed == total else 1
