@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from agreement_helpers import (
+    AGAINST,
     FOR,
     STATUS_EXPIRED,
     STATUS_PROPOSED,
@@ -26,7 +27,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from module_helpers import C_BREACHED, C_SUBMITTED, DAY, GRACE, record, sign_records
 
-P_VOTING, P_PASSED = 1, 2
+P_VOTING, P_PASSED, P_REJECTED = 1, 2, 3
 BEFORE, AT, AFTER = -1, 0, 1
 OFFSETS = pytest.mark.parametrize("offset", [BEFORE, AT, AFTER], ids=["before", "at", "after"])
 
@@ -142,6 +143,26 @@ def test_proposal_status_voting_until_vote_end_when_read_at_offset(
     _, pid, vote_end, _ = _amend_proposal(suite, parties, votes_for=2)
     latest_at(suite, vote_end + offset)
     expected = P_PASSED if offset == AFTER else P_VOTING
+    assert gov.functions.statusOf(pid).call() == expected
+
+
+@pytest.mark.parametrize(
+    ("votes", "expected"),
+    [
+        ((FOR, FOR), P_PASSED),
+        ((FOR, FOR, AGAINST, AGAINST), P_REJECTED),
+        ((FOR, FOR, AGAINST), P_PASSED),
+    ],
+    ids=["turnout at quorum", "for ties against", "for beats against"],
+)
+def test_proposal_outcome_at_quorum_and_majority_boundaries_when_votes_are(
+    suite: Any, parties: list[LocalAccount], votes: tuple[int, ...], expected: int
+) -> None:
+    gov = suite["Governance"]
+    _, pid, vote_end, _ = _amend_proposal(suite, parties)
+    for voter, support in zip(parties, votes, strict=False):
+        suite.transact(gov.functions.vote(pid, support), voter.address)
+    latest_at(suite, vote_end + 1)
     assert gov.functions.statusOf(pid).call() == expected
 
 
