@@ -6,7 +6,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup browser run test lint lint-python format gas gas-check bench fuzz clean help wrk
+.PHONY: setup browser run test lint lint-python format gas gas-check bench fuzz mutate clean help wrk
 
 help:
 	@echo "make run    - set up, then serve Park Ledger on a durable local chain"
@@ -14,7 +14,10 @@ help:
 	@echo "make lint   - ruff (lint + format check), mypy and Slither"
 	@echo "make gas    - regenerate bench/gas-snapshot.json;  make gas-check - fail if stale"
 	@echo "make bench  - run the benchmarks (writes bench/RESULTS.md)"
-	@echo "make fuzz   - the deep profiles: invariant state machine, fault scenarios, API fuzzing (slow)"
+	@echo "make fuzz   - the deep profiles: invariant state machine, fault scenarios, API fuzzing,"
+	@echo "              then mutation testing (slow)"
+	@echo "make mutate - mutation testing of the contracts (tests/mutants/catalogue.toml);"
+	@echo "              MUTANTS='R1 A2' runs some, MUTATE_ARGS='--check' only checks the catalogue"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -67,6 +70,14 @@ gas-check: setup
 
 fuzz: setup
 	PARK_LEDGER_FUZZ=deep $(BIN)/python -m pytest tests/security/test_invariants.py tests/faults tests/api/test_openapi_fuzz.py -q
+	$(MAKE) mutate
+
+# Each mutant of tests/mutants/catalogue.toml in turn: apply, compile, run its tests with -x,
+# restore; fails if a non-equivalent mutant survives or an entry is stale (docs/security.md).
+MUTANTS ?=
+MUTATE_ARGS ?=
+mutate: setup
+	$(BIN)/python scripts/mutate.py $(if $(MUTANTS),--only $(MUTANTS)) $(MUTATE_ARGS)
 
 bench: setup gas wrk
 	$(BIN)/python -m bench.run

@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -67,6 +68,7 @@ from ledger.structs import (
 from ledger.tx import transact
 
 DAY = 86_400
+BPS = 10_000
 FEE_BPS = 100
 MINTED = 10**30
 PROFILES = {
@@ -167,6 +169,7 @@ class Deal:
     weights: dict[str, int] = field(default_factory=dict)
     claimed: dict[str, int] = field(default_factory=dict)
     amendments: list[int] = field(default_factory=list)
+    former: list[LocalAccount] = field(default_factory=list)
 
     def co_party(self, account: str, pick: int) -> LocalAccount:
         """A party other than `account`."""
@@ -235,6 +238,7 @@ class ParkMachine(RuleBasedStateMachine):
         self.salt = 0
         self.books_block = -1
         self.cached_books: dict[bytes, Books] = {}
+        self.shares_models: dict[bytes, ShareModel] = {}
 
     def teardown(self) -> None:
         """Every example leaves the chain as it found it."""
@@ -376,6 +380,86 @@ class ParkMachine(RuleBasedStateMachine):
         deal: Deal = self.pick(data, self.deals)
         party = self.pick(data, deal.parties)
         self.ledger.agreements.invalidate_nonce(agreement_id=deal.aid, sender=party)
+
+    # -- rules: membership between deposits and claims (issue #24) ---------------------------
+
+    def joinable(self) -> list[tuple[Deal, LocalAccount]]:
+        """(two-party FixedShares deal, registered participant never one of its parties)."""
+        return [
+            (d, a)
+            for d in self.deals
+            if d.mode is RevenueMode.FIXED_SHARES and len(d.parties) == 2
+            for a in self.registered
+            if a not in d.parties and a not in d.former
+        ]
+
+    @precondition(lambda self: self.joinable())
+    @rule(data=st.data())
+    def add_party(self, data: st.DataObject) -> None:
+        """The parties vote a third party in (it accepts by voting For), with new shares."""
+        deal, joiner = self.pick(data, self.joinable())
+        self.join(deal, joiner, self.pick(data, list(SHARES[3])))
+
+    def join(self, deal: Deal, joiner: LocalAccount, shares: tuple[int, ...]) -> None:
+        """Run an AddParty proposal for `joiner` through to execution."""
+        created = self.ledger.governance.propose_add_party(
+            agreement_id=deal.aid, party=joiner.address, shares_bps=shares, sender=deal.parties[0]
+        )
+        proposal = int(created.event("ProposalCreated").args["proposalId"])
+        self.ledger.governance.vote(proposal_id=proposal, support=VoteSupport.FOR, sender=joiner)
+        deal.amendments.append(self.pass_vote(deal, created))
+        deal.parties.append(joiner)
+
+    def removable(self) -> list[tuple[Deal, LocalAccount]]:
+        """(three-party FixedShares deal, a party with no record or commitment still open)."""
+        open_records = {
+            (d.aid, r.proof.contributor)
+            for d in self.deals
+            for r in d.records
+            if r.status in (ContributionStatus.PENDING, ContributionStatus.DISPUTED)
+        }
+        open_commitments = {
+            (d.aid, self.ledger.commitments.get(d.aid, c).committer)
+            for d, c in self.unresolved(CommitmentStatus.OPEN, CommitmentStatus.SUBMITTED)
+        }
+        return [
+            (d, p)
+            for d in self.deals
+            if d.mode is RevenueMode.FIXED_SHARES and len(d.parties) == 3
+            for p in d.parties
+            if (d.aid, p.address) not in open_records | open_commitments
+        ]
+
+    @precondition(lambda self: any(len(d.parties) == 3 for d in self.deals))
+    @rule(data=st.data())
+    def remove_party(self, data: st.DataObject) -> None:
+        """The other parties vote one out: it keeps what it earned and earns nothing more."""
+        options = self.removable()
+        if not options:
+            return
+        deal, leaving = self.pick(data, options)
+        self.leave(deal, leaving, self.pick(data, list(SHARES[2])))
+
+    def leave(self, deal: Deal, leaving: LocalAccount, shares: tuple[int, ...]) -> None:
+        """Run a RemoveParty proposal for `leaving` through to execution (it does not vote)."""
+        staying = [p for p in deal.parties if p != leaving]
+        created = self.ledger.governance.propose_remove_party(
+            agreement_id=deal.aid, party=leaving.address, shares_bps=shares, sender=staying[0]
+        )
+        deal.parties, deal.former = staying, [*deal.former, leaving]
+        deal.amendments.append(self.pass_vote(deal, created))
+
+    def model_deposit(self, deal: Deal, allocated: int) -> None:
+        """Book `allocated` in the independent model, split by the shares in force now."""
+        if deal.mode is not RevenueMode.FIXED_SHARES:
+            return
+        model = self.shares_models.setdefault(deal.aid, ShareModel())
+        fund_bps = self.ledger.agreements.terms(deal.aid).fund_share_bps
+        model.credit(ZERO_ADDRESS, Fraction(allocated * fund_bps, BPS))
+        for party in self.ledger.agreements.parties(deal.aid):
+            units = party.share_bps * (BPS - fund_bps)
+            model.credit(party.account, Fraction(allocated * units, BPS * BPS))
+        model.deposits += 1
 
     # -- rules: contributions -------------------------------------------------------------
 
@@ -542,9 +626,10 @@ class ParkMachine(RuleBasedStateMachine):
     def deposit(self, data: st.DataObject, amount: int) -> None:
         """Anyone deposits revenue in the agreement's token."""
         deal: Deal = self.pick(data, self.deals)
-        self.ledger.revenue.deposit(
+        result = self.ledger.revenue.deposit(
             agreement_id=deal.aid, amount=amount, sender=self.world.depositor
         )
+        self.model_deposit(deal, int(result.event("RevenueDeposited").args["allocated"]))
 
     def calling_back(self, *names: str) -> list[Deal]:
         """The deals whose token (by name) calls the ReentrantParty back when it moves."""
@@ -883,6 +968,22 @@ class ParkMachine(RuleBasedStateMachine):
                 assert b.claimable[account] == allocated - b.claimed[account]
 
     @invariant()
+    def allocations_follow_shares(self) -> None:
+        """FixedShares, no bond ever locked: every party (and the fund) is allocated its share of
+        each deposit made while it held that share — joiners nothing from before they joined,
+        removed parties nothing after — to one unit per deposit and membership change."""
+        books = self.books()
+        for deal in self.deals:
+            model = self.shares_models.get(deal.aid)
+            b = books[deal.aid]
+            if model is None or b.account.bonds_locked:
+                continue
+            slack = 1 + model.deposits + len(deal.amendments)
+            for account, allocated in b.allocated.items():
+                expected = model.expected.get(account, Fraction(0))
+                assert abs(allocated - expected) <= slack, (account, allocated, float(expected))
+
+    @invariant()
     def nonces_only_increase(self) -> None:
         """No action lowers a party's nonce (a used signature can never be replayed)."""
         for deal in self.deals:
@@ -934,6 +1035,18 @@ class ParkMachine(RuleBasedStateMachine):
                     )
 
 
+@dataclass
+class ShareModel:
+    """Independent books of a FixedShares agreement: Σ deposit x share, exact (a Fraction)."""
+
+    expected: dict[str, Fraction] = field(default_factory=dict)
+    deposits: int = 0
+
+    def credit(self, account: str, amount: Fraction) -> None:
+        """`account` is owed `amount` more."""
+        self.expected[account] = self.expected.get(account, Fraction(0)) + amount
+
+
 @dataclass(frozen=True)
 class Books:
     """An agreement's Revenue views at one block; the fund is account `ZERO_ADDRESS`."""
@@ -949,7 +1062,7 @@ class Books:
     def read(cls, ledger: Ledger, deal: Deal) -> Books:
         """Read the views of `deal` (every party ever credited, and the fund)."""
         f = ledger.revenue.contract.functions
-        aid, parties = deal.aid, [p.address for p in deal.parties]
+        aid, parties = deal.aid, [p.address for p in (*deal.parties, *deal.former)]
         allocated: dict[str, int] = {a: int(f.allocatedOf(aid, a).call()) for a in parties}
         claimable: dict[str, int] = {a: int(f.claimableOf(aid, a).call()) for a in parties}
         allocated[ZERO_ADDRESS] = int(f.fundAllocatedOf(aid).call())
@@ -1139,3 +1252,34 @@ def test_reentry_rules_find_only_the_guard_when_deposits_and_claims_call_back(
     assert deal.claimed[deal.parties[1].address] > 0
     machine.funds_are_conserved()
     machine.claims_never_exceed_allocations()
+
+
+def test_share_model_fails_when_a_party_is_credited_outside_its_membership(
+    machine: ParkMachine,
+) -> None:
+    joiner = machine.world.pool[2]
+    machine.register_participant(joiner)
+    deal = machine.open_deal(
+        parties=machine.registered[:2],
+        token=ZERO_ADDRESS,
+        mode=RevenueMode.FIXED_SHARES,
+        fund_bps=333,
+    )
+    revenue, depositor = machine.ledger.revenue, machine.world.depositor
+
+    def deposit(amount: int) -> None:
+        result = revenue.deposit(agreement_id=deal.aid, amount=amount, sender=depositor)
+        machine.model_deposit(deal, int(result.event("RevenueDeposited").args["allocated"]))
+
+    deposit(10**6)
+    machine.join(deal, joiner, SHARES[3][0])
+    deposit(777_777)
+    machine.leave(deal, deal.parties[0], SHARES[2][1])
+    deposit(123_456)
+    machine.allocations_follow_shares()
+
+    # What a joiner checkpointed from zero would be owed: its share of the first deposit too.
+    machine.shares_models[deal.aid].credit(joiner.address, Fraction(10**6 * 2000, BPS))
+
+    with pytest.raises(AssertionError):
+        machine.allocations_follow_shares()
