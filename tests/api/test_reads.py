@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 from fastapi.testclient import TestClient
-from module_helpers import AI_ASSISTED, DAY, open_agreement, record, record_batch
+from module_helpers import (
+    AI_ASSISTED,
+    CHALLENGE_WINDOW,
+    DAY,
+    open_agreement,
+    record,
+    record_batch,
+)
 
 from ledger.queries import encode_cursor
 from ledger.services import ParkServices
@@ -200,4 +207,29 @@ def test_prepared_dispute_is_accepted_on_chain_when_sent_by_a_co_party(
         disputer.address
     )
     missing = client.get(f"/contributions/0x{'cd' * 32}/calls/confirm")
+    assert missing.status_code == 404
+
+
+def test_prepared_mature_makes_the_weight_count_when_sent_by_anyone_after_the_window(
+    client: TestClient, park: dict[str, Any], suite: Suite, services: ParkServices
+) -> None:
+    confirmed = client.get(
+        "/contributions", params={"agreement_id": park["aid"], "status": "Confirmed"}
+    ).json()["items"]
+    record_id = confirmed[0]["record_id"]
+    before = client.get(f"/contributions/{record_id}").json()
+    assert before["counted_weight"] == 0
+    assert before["challenge_ends_at"] is not None
+    call = client.get(f"/contributions/{record_id}/calls/mature")
+    assert call.status_code == 200, call.text
+    suite.chain.increase_time(CHALLENGE_WINDOW)
+    outsider = suite.accounts[7].address
+    suite.w3.eth.send_transaction(
+        {"from": outsider, "to": call.json()["to"], "data": call.json()["data"]}
+    )
+    services.sync()
+    after = client.get(f"/contributions/{record_id}").json()
+    assert after["counted_weight"] == before["weight"]
+    assert after["challenge_ends_at"] is None
+    missing = client.get(f"/contributions/0x{'cd' * 32}/calls/mature")
     assert missing.status_code == 404
