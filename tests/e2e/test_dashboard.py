@@ -226,3 +226,25 @@ def test_audit_page_shows_each_check_as_the_api_reports_it_when_an_auditor_runs_
     page.go_back()
     expect(page.locator("[data-test=audit-result]")).to_have_text("Pass")
     screenshot(page, "audit-en")
+
+
+def test_api_docs_render_every_operation_offline_when_opened_under_the_strict_policy(
+    page: Page, park: Park
+) -> None:
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    outside: list[str] = []
+    page.route(
+        re.compile(r"^(?!" + re.escape(park.url) + ").*"),
+        lambda route: (outside.append(route.request.url), route.abort()),
+    )
+    response = page.goto(f"{park.url}/docs")
+    assert response is not None
+    csp = response.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "jsdelivr" not in csp
+    paths = park.api("/openapi.json")["paths"]
+    operations = sum(len(methods) for methods in paths.values())
+    expect(page.locator(".opblock")).to_have_count(operations)
+    assert outside == []
+    assert not [v for v in violations if "Content Security Policy" in v]
