@@ -108,6 +108,9 @@ def test_agreement_page_matches_the_api_when_showing_the_demo_agreement(
     assert claimed[park.cast.studio.address] == "1.14 ETH"
 
     commitments = park.api("/commitments", agreement_id=aid)["items"]
+    returned = sum(int(c["bond"]) for c in commitments if c["status"] == "Fulfilled")
+    assert returned > 0
+    expect(page.locator("[data-test=revenue-bonds-returned]")).to_have_text(eth(str(returned)))
     bonds = texts(page, "[data-test=commitment-bond]", "data-commitment")
     states = texts(page, "[data-test=commitment-status]", "data-commitment")
     assert bonds == {c["commitment_id"]: eth(c["bond"]) for c in commitments}
@@ -168,14 +171,48 @@ def test_every_english_label_has_a_chinese_translation_when_the_dictionaries_loa
     assert missing == {"untranslated": [], "extra": [], "same": []}
 
 
-def test_read_only_view_offers_no_sign_in_when_the_browser_has_no_wallet(
+def test_read_only_view_runs_an_agreements_audit_without_sign_in_when_the_browser_has_no_wallet(
     page: Page, park: Park
 ) -> None:
     open_page(page, park, "audit")
     expect(page.locator("[data-test=read-only]")).to_be_visible()
     expect(page.locator("[data-test=sign-in]")).to_have_count(0)
-    expect(page.locator("[data-test=audit-run]")).to_be_disabled()
     expect(page.locator("[data-test=audit-sign-in]")).to_be_visible()
+    expect(page.locator("[data-test=audit-scope] option[value='']")).to_have_count(0)
+    page.select_option("[data-test=audit-scope]", park.agreement_id)
+    page.click("[data-test=audit-run]")
+    expect(page.locator("[data-test=audit-result]")).to_have_text("Pass", timeout=60_000)
+    checks = page.locator("[data-test=check-row]")
+    assert checks.count() > 0
+    assert set(checks.evaluate_all("els => els.map(e => e.dataset.subject)")) >= {park.agreement_id}
+
+
+def test_language_button_and_commitments_stay_on_one_line_when_the_window_is_700_px_wide(
+    page: Page, park: Park
+) -> None:
+    page.set_viewport_size({"width": 700, "height": 900})
+    for language in ("en", "zh-CN"):
+        open_page(page, park, f"agreement/{park.agreement_id}")
+        if page.locator("html").get_attribute("lang") != language:
+            page.click("[data-test=lang-switch]")
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            expect(page.locator("#view")).to_have_attribute("aria-busy", "false")
+        # NOTE: an element is on one line when forcing `nowrap` on it leaves its height as is.
+        heights = page.evaluate(
+            """() => {
+                const row = document.querySelector('[data-test=commitment-row]');
+                const rows = row.closest('.card').querySelectorAll('tr');
+                const watched = [document.getElementById('lang-switch'), ...rows];
+                const measure = () => watched.map(e => e.getBoundingClientRect().height);
+                const before = measure();
+                for (const e of watched) e.style.whiteSpace = 'nowrap';
+                const after = measure();
+                for (const e of watched) e.style.whiteSpace = '';
+                return { before, after };
+            }"""
+        )
+        assert heights["before"] == heights["after"], language
+        screenshot(page, f"agreement-700px-{language}")
 
 
 def test_wallet_sign_in_shows_the_party_and_its_private_fields_when_the_studio_signs(

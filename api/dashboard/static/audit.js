@@ -1,5 +1,5 @@
-// The audit page: run an audit through POST /audit (auditors only) and show every check with
-// its result and evidence; the last report stays in this tab so it can be viewed again.
+// The audit page: run an audit through POST /audit (one agreement: anyone, read-only too; every
+// agreement: auditors) and show every check with its result and evidence; the last report stays in this tab so it can be viewed again.
 
 import * as api from "./api.js";
 import { h, table } from "./dom.js";
@@ -84,11 +84,11 @@ export async function renderAudit(rerender) {
   const scope = h(
     "select",
     { id: "audit-scope", "data-test": "audit-scope" },
-    h("option", { value: "" }, t("audit.allAgreements")),
+    signedIn ? h("option", { value: "" }, t("audit.allAgreements")) : null,
     agreements.map((a) => h("option", { value: a.agreement_id }, fmt.shortHash(a.agreement_id))),
   );
   const message = h("p", { class: "notice", "data-test": "audit-message", hidden: true });
-  const button = h("button", { class: "primary", "data-test": "audit-run", disabled: !signedIn }, t("audit.run"));
+  const button = h("button", { class: "primary", "data-test": "audit-run", disabled: agreements.length === 0 && !signedIn }, t("audit.run"));
   button.addEventListener("click", async () => {
     button.disabled = true;
     button.textContent = t("audit.running");
