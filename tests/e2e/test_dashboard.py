@@ -4,12 +4,63 @@ switches language, and signs in with a browser wallet (a real SIWE signature).""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Park, screenshot
 from tests.e2e.formatting import count, eth, percent
+
+ROOT = Path(__file__).resolve().parents[2]
+# The English labels the overview must show for the demo's events and contracts.
+LABELS = {
+    "AgreementProposed": "Agreement proposed",
+    "AgreementActivated": "Agreement activated",
+    "ConsentGiven": "Consent signed",
+    "ContributionsRecorded": "Contributions recorded",
+    "ContributionConfirmed": "Contribution confirmed",
+    "ContributionDisputed": "Contribution disputed",
+    "ContributionResolved": "Dispute resolved",
+    "RevenueDeposited": "Revenue deposited",
+    "RevenueAllocated": "Revenue allocated",
+    "RevenueClaimed": "Revenue claimed",
+    "RevenueFundClaimed": "Culture fund claimed",
+    "CommitmentMade": "Commitment made",
+    "DeliverableSubmitted": "Deliverable submitted",
+    "DeliverableAccepted": "Deliverable accepted",
+    "ProposalCreated": "Proposal created",
+    "VoteCast": "Vote cast",
+    "ProposalExecuted": "Proposal executed",
+    "RoleGranted": "Role granted",
+    "RoleRevoked": "Role revoked",
+    "ParticipantRegistered": "Participant registered",
+    "CultureFundSet": "Culture fund set",
+    "TokenAdmissionSet": "Token admission changed",
+    "PayoutAddressSet": "Payout address set",
+}
+CONTRACT_LABELS = {
+    "ParkRegistry": "Participant registry",
+    "Agreements": "Agreements",
+    "Contributions": "Contributions",
+    "Revenue": "Revenue vault",
+    "Commitments": "Commitments",
+    "Governance": "Governance",
+}
+
+
+def code_names() -> dict[str, set[str]]:
+    """Every event the contracts declare (and AccessControl's), every audit check, every
+    contract of the suite: the names the dashboard must label."""
+    sources = [p.read_text() for p in (ROOT / "contracts").rglob("*.sol")]
+    events = {n for text in sources for n in re.findall(r"^\s*event (\w+)\(", text, re.M)}
+    audit = [p.read_text() for p in (ROOT / "ledger" / "audit").glob("*.py")]
+    checks = {n for text in audit for n in re.findall(r'CheckResult\(\s*"([a-z-]+)"', text)}
+    return {
+        "event": events | {"RoleGranted", "RoleRevoked"},
+        "check": checks,
+        "contract": set(CONTRACT_LABELS),
+    }
 
 
 def open_page(page: Page, park: Park, route: str = "") -> None:
@@ -60,7 +111,11 @@ def test_overview_shows_participants_agreements_and_activity_when_the_demo_is_in
     assert parties == {a["agreement_id"]: count(a["party_count"]) for a in active}
     recent = park.api("/events", sort="-block", limit=12)["items"]
     rows = page.locator("[data-test=event-row] .event-name")
-    assert rows.all_inner_texts() == [event["name"] for event in recent]
+    names = rows.evaluate_all("els => els.map(e => e.dataset.name)")
+    assert names == [event["name"] for event in recent]
+    assert rows.all_inner_texts() == [LABELS[name] for name in names]
+    contracts = page.locator("[data-test=event-row] .contract-name").all_inner_texts()
+    assert contracts == [CONTRACT_LABELS[event["contract"]] for event in recent]
     screenshot(page, "overview-en")
 
 
@@ -171,6 +226,24 @@ def test_every_english_label_has_a_chinese_translation_when_the_dictionaries_loa
     assert missing == {"untranslated": [], "extra": [], "same": []}
 
 
+def test_every_event_check_and_contract_has_a_label_in_both_languages_when_the_page_loads(
+    page: Page, park: Park
+) -> None:
+    open_page(page, park)
+    names = {kind: sorted(found) for kind, found in code_names().items()}
+    assert names["check"], "no audit check names found"
+    missing = page.evaluate(
+        """async (names) => {
+            const { DICTIONARIES } = await import('./i18n.js');
+            const keys = Object.entries(names).flatMap(([k, ns]) => ns.map(n => `${k}.${n}`));
+            return Object.fromEntries(Object.entries(DICTIONARIES).map(
+                ([lang, d]) => [lang, keys.filter(key => !(key in d))]));
+        }""",
+        names,
+    )
+    assert missing == {"en": [], "zh-CN": []}
+
+
 def test_read_only_view_runs_an_agreements_audit_without_sign_in_when_the_browser_has_no_wallet(
     page: Page, park: Park
 ) -> None:
@@ -257,6 +330,9 @@ def test_audit_page_shows_each_check_as_the_api_reports_it_when_an_auditor_runs_
         [c["check"], c["subject"], c["status"].capitalize(), count(c["checked"])]
         for c in report["checks"]
     ]
+    shown = page.locator("[data-test=check-name]").all_inner_texts()
+    assert "Hash chain" in shown
+    assert not {c["check"] for c in report["checks"]} & set(shown)
     subject = page.locator(f"[data-test=check-row][data-subject='{park.agreement_id}'] a").first
     subject.click()
     expect(page.locator("[data-test=agreement-status]")).to_be_visible()

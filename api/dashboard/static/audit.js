@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { h, table } from "./dom.js";
 import * as fmt from "./format.js";
-import { t } from "./i18n.js";
+import { t, term } from "./i18n.js";
 import { badge, card, empty, hash, stat } from "./widgets.js";
 
 const REPORT_KEY = "park-ledger.audit-report";
@@ -66,7 +66,7 @@ function reportView(report) {
       report.checks.map((c) => ({
         attrs: { "data-test": "check-row", "data-check": c.check, "data-subject": c.subject, class: c.status === "fail" ? "failed" : null },
         cells: [
-          h("span", {}, h("strong", {}, c.check), c.note ? h("div", { class: "muted small" }, c.note) : null),
+          h("span", {}, h("strong", { "data-test": "check-name", title: c.check }, term("check", c.check)), c.note ? h("div", { class: "muted small" }, c.note) : null),
           subjectCell(c.subject),
           resultBadge(c.status, { "data-test": "check-status" }),
           h("span", { "data-test": "check-count" }, fmt.count(c.checked)),
