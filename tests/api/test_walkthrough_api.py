@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 from ledger.chain.anvil import free_port
 from tests.api.test_serve import start_server, stop, wait_ready
-from tests.cli.test_walkthrough import cli_on_path, script_body, sh_block
+from tests.cli.test_walkthrough import run_script, script_body, sh_block
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "walkthrough-api.sh"
@@ -20,28 +18,21 @@ def test_api_walkthrough_in_the_docs_is_the_script_verbatim_when_read() -> None:
 
 
 def test_api_walkthrough_runs_to_the_end_when_served_on_anvil(tmp_path: Path) -> None:
-    bin_dir = cli_on_path(tmp_path)
     port, anvil_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     server = start_server(tmp_path, port, anvil_port)
     try:
         wait_ready(url, server)
-        result = subprocess.run(
-            ["bash", str(SCRIPT)],
-            cwd=tmp_path,
-            env={
-                **os.environ,
+        result = run_script(
+            SCRIPT,
+            tmp_path,
+            {
                 "PARK_LEDGER_DATA_DIR": str(tmp_path / "data"),
                 "PARK_LEDGER_DEPLOYMENTS_DIR": str(tmp_path / "deployments"),
                 "PYTHONPATH": str(ROOT),
                 "API": url,
                 "RPC": f"http://127.0.0.1:{anvil_port}",
-                "PATH": f"{bin_dir}:{os.environ['PATH']}",
             },
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
         )
     finally:
         output = stop(server)
