@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api import docs
 from api.dashboard import routes as dashboard
 from api.middleware import BodySizeLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from api.problems import install_problem_handlers
@@ -83,6 +84,10 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # NOTE: FastAPI's own /docs and /redoc load from a CDN; api.docs serves Swagger UI
+        # from the installed package instead.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.services = services
@@ -112,6 +117,7 @@ def create_app(
         events,
     ):
         app.include_router(resource.router)
+    docs.mount(app)
     dashboard.mount(app)
     # NOTE: added last = outermost: the request id and the security headers wrap everything
     # (refusals included), then the limits apply.

@@ -31,16 +31,6 @@ APP_CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# NOTE: FastAPI's /docs (Swagger UI) and /redoc load their bundles from jsDelivr and start
-# them with an inline script; only those pages get this looser policy.
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-    "https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-DOCS_PATHS = ("/docs", "/redoc")
 
 
 async def _send_problem(
@@ -87,10 +77,8 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
-        csp = DOCS_CSP if scope.get("path", "").startswith(DOCS_PATHS) else APP_CSP
         added = [
             (b"x-request-id", request_id.encode()),
-            (b"content-security-policy", csp.encode()),
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
@@ -100,7 +88,11 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                message["headers"] = [*message.get("headers", []), *added]
+                sent = list(message.get("headers", []))
+                # NOTE: a page with its own policy (the docs' inline-script hashes) keeps it.
+                if not any(name.lower() == b"content-security-policy" for name, _ in sent):
+                    sent.append((b"content-security-policy", APP_CSP.encode()))
+                message["headers"] = [*sent, *added]
             await send(message)
 
         try:

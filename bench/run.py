@@ -2,7 +2,8 @@
 
 Each entry of BENCHMARKS turns the run's inputs into report `Section`s: gas (read from the
 snapshot `make gas` has just written), then ingest through the API (bench/ingest.py), the
-auditor (bench/audit_speed.py) and reads under load (bench/reads.py). Each throughput benchmark
+auditor (bench/audit_speed.py), reads under load (bench/reads.py) and the CLI's start-up
+(bench/cli_start.py). Each throughput benchmark
 measures its figure over repeated runs against its baseline in the same run and returns
 Sections with min/median/max, ratios and plots under `plots_dir`; `--quick` runs them on tiny
 sizes (the smoke test).
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.audit_speed import audit
+from bench.cli_start import cli_start
 from bench.ingest import ingest
 from bench.reads import reads
 from bench.report import Section, gas_sections, machine_facts, render
@@ -34,7 +36,7 @@ def gas(args: argparse.Namespace, plots_dir: Path) -> list[Section]:
     return gas_sections(snapshot, plots_dir=plots_dir)
 
 
-BENCHMARKS: tuple[Benchmark, ...] = (gas, ingest, audit, reads)
+BENCHMARKS: tuple[Benchmark, ...] = (gas, ingest, audit, reads, cli_start)
 
 
 def main(argv: list[str] | None = None) -> int:

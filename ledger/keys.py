@@ -8,14 +8,17 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 
 from ledger import validation as v
 from ledger.errors import NotFoundError, ValidationError
 from ledger.files import write_atomically
+
+if TYPE_CHECKING:
+    from eth_account import Account
+    from eth_account.signers.local import LocalAccount
 
 PASSWORD_ENV = "PARK_LEDGER_KEY_PASSWORD"
 MIN_PASSWORD = 8
@@ -28,6 +31,14 @@ class KeyInfo:
 
     address: ChecksumAddress
     path: Path
+
+
+def _accounts() -> type[Account]:
+    """eth-account's `Account`, imported on first use: its import costs ~0.7 s (py_ecc) that
+    `park-ledger keys list` need not pay."""
+    from eth_account import Account  # noqa: PLC0415 - deferred on purpose (start-up time)
+
+    return Account
 
 
 def read_password(prompt: str, *, confirm: bool = False) -> str:
@@ -57,18 +68,18 @@ class KeyStore:
         path = self.path_of(account.address)
         if path.exists():
             raise ValidationError(f"{account.address} is already in the keystore")
-        keystore = Account.encrypt(account.key, password)  # scrypt KDF by default
+        keystore = _accounts().encrypt(account.key, password)  # scrypt KDF by default
         write_atomically(path, json.dumps(keystore).encode(), mode=KEYSTORE_MODE)
         return KeyInfo(v.address(account.address), path)
 
     def new(self, *, password: str) -> KeyInfo:
         """Create a random key, stored encrypted under `password`."""
-        return self._save(Account.create(), password)
+        return self._save(_accounts().create(), password)
 
     def import_key(self, *, private_key: str, password: str) -> KeyInfo:
         """Store an existing 0x-hex private key encrypted under `password`."""
         try:
-            account = Account.from_key(private_key.strip())
+            account = _accounts().from_key(private_key.strip())
         except (ValueError, TypeError) as err:
             raise ValidationError("private key: expected 32 bytes as 0x + 64 hex digits") from err
         return self._save(account, password)
@@ -92,10 +103,10 @@ class KeyStore:
         if not path.exists():
             raise NotFoundError(f"no key for {v.address(address)} in {self.directory}")
         try:
-            key = Account.decrypt(path.read_text(), password)
+            key = _accounts().decrypt(path.read_text(), password)
         except ValueError as err:
             raise ValidationError(f"cannot unlock {v.address(address)}: wrong password") from err
-        account: LocalAccount = Account.from_key(key)
+        account: LocalAccount = _accounts().from_key(key)
         return account
 
 
@@ -107,10 +118,9 @@ def load_key_file(path: Path) -> LocalAccount:
         raise ValidationError(f"cannot read {path}: {err.strerror}") from err
     try:
         if text.startswith("{"):
-            text = (
-                "0x" + bytes(Account.decrypt(text, read_password(f"password for {path}: "))).hex()
-            )
-        account: LocalAccount = Account.from_key(text)
+            password = read_password(f"password for {path}: ")
+            text = "0x" + bytes(_accounts().decrypt(text, password)).hex()
+        account: LocalAccount = _accounts().from_key(text)
     except ValueError as err:
         raise ValidationError(f"cannot load a key from {path}: {err}") from err
     return account

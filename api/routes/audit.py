@@ -1,4 +1,5 @@
-"""Audits from the chain alone, for auditors (registry AUDITOR_ROLE)."""
+"""Audits from the chain alone: of one agreement for anyone (it reads only what the chain makes
+public), of every agreement for auditors (registry AUDITOR_ROLE)."""
 
 from __future__ import annotations
 
@@ -44,12 +45,16 @@ class AuditRead(BaseModel):
 def create_audit(
     body: AuditCreate, runtime: RuntimeDep, services: ServicesDep, viewer: ViewerDep
 ) -> Any:
-    """Re-reads every event from the node (not from the index) and runs every check; only for
-    signed-in auditors."""
-    if viewer.address is None:
-        raise AuthenticationError("sign in first: audits are for auditors")
-    if not viewer.auditor:
-        raise ForbiddenError(f"{viewer.address} does not hold the registry's AUDITOR_ROLE")
+    """Re-reads every event from the node (not from the index) and runs every check; one
+    agreement for anyone, every agreement only for signed-in auditors."""
+    # NOTE: an audit reads only public chain data, so one agreement's is open to all (the
+    # read-only dashboard runs it); the park-wide one costs a pass over every agreement.
+    if body.agreement_id is None and viewer.address is None:
+        raise AuthenticationError("sign in first: auditing every agreement is for auditors")
+    if body.agreement_id is None and not viewer.auditor:
+        raise ForbiddenError(
+            f"{viewer.address} does not hold the registry's AUDITOR_ROLE: audit one agreement"
+        )
     # NOTE: the audit reads the node from this request's thread, like /ready: the guard keeps it
     # off the in-process chain while the background round uses it.
     with services.chain_guard:

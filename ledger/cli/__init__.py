@@ -7,22 +7,47 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from importlib.metadata import entry_points, version
 from typing import NoReturn
 
-from ledger.cli import (
-    audit_commands,
-    chain_commands,
-    evidence_commands,
-    index_commands,
-    keys_commands,
-    workflow_commands,
-)
 from ledger.errors import LedgerError
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 PLUGIN_GROUP = "park_ledger.commands"
+
+# NOTE: each module of ledger.cli with the commands it registers and their one-line help, in
+# `--help` order. Only the module of the command being run is imported (they pull in web3,
+# eth-tester, py-evm, SQLAlchemy); the others are listed from here. A test keeps this table
+# equal to what the modules register.
+COMMANDS: dict[str, dict[str, str]] = {
+    "chain_commands": {
+        "compile": "compile the contracts (cached)",
+        "deploy": "deploy the suite (or verify an existing deployment)",
+        "node": "run the managed anvil node in the foreground (state kept in the data dir)",
+    },
+    "evidence_commands": {"evidence": "encrypted evidence documents"},
+    "index_commands": {"index": "index the suite's events into SQL (resumable, reorg-safe)"},
+    "audit_commands": {"audit": "audit agreements from the chain alone"},
+    "keys_commands": {"keys": "encrypted keystores of local signers"},
+    "agreement_commands": {
+        "participants": "the park registry",
+        "agreements": "multi-party agreements",
+        "sign": "EIP-712 payloads and signatures for offline signing",
+    },
+    "record_commands": {"contributions": "record, confirm and dispute work"},
+    "revenue_commands": {
+        "revenue": "deposits, claims and balances",
+        "commitments": "responsibility commitments with bonds",
+    },
+    "proposal_commands": {"proposals": "governance proposals and votes"},
+    "workflow_commands": {
+        "outbox": "the relayer's durable outbox",
+        "status": "the chain, the deployment and its block",
+        "demo": "populate a digital heritage exhibition example on a local chain (dev accounts)",
+    },
+}
 
 
 class OneSentenceParser(argparse.ArgumentParser):
@@ -36,8 +61,9 @@ class OneSentenceParser(argparse.ArgumentParser):
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered.
 
-    Plugin commands (the API's `serve`) are imported only when `argv` asks for one, so the
-    core commands start fast and keep working whatever state the layers above are in.
+    A command's module (and plugin commands, the API's `serve`) is imported only when `argv`
+    names one of its commands, so every command starts fast and keeps working whatever state
+    the other modules and the layers above are in.
     """
     parser = OneSentenceParser(
         prog="park-ledger",
@@ -48,13 +74,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--version", action="version", version=f"park-ledger {version('park-ledger')}"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    chain_commands.register(commands)
-    evidence_commands.register(commands)
-    index_commands.register(commands)
-    audit_commands.register(commands)
-    keys_commands.register(commands)
-    workflow_commands.register(commands)
     words = set(sys.argv[1:] if argv is None else argv)
+    for module, helps in COMMANDS.items():
+        if words & set(helps):
+            import_module(f"{__name__}.{module}").register(commands)
+            continue
+        for name, text in helps.items():
+            commands.add_parser(name, help=text)
     for plugin in entry_points(group=PLUGIN_GROUP):
         if plugin.name in words:
             plugin.load()(commands)

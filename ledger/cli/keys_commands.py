@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eth_keys.datatypes import PrivateKey
-
 from ledger.config import get_settings
 from ledger.keys import KeyInfo, KeyStore, read_password
 
@@ -80,6 +78,8 @@ def run_export_public(args: argparse.Namespace) -> int:
     """Print a key's address and uncompressed public key (for evidence readers)."""
     store = _store(args)
     account = store.unlock(address=args.address, password=read_password("password: "))
+    from eth_keys.datatypes import PrivateKey  # noqa: PLC0415 - deferred (start-up time)
+
     public = "0x" + PrivateKey(bytes(account.key)).public_key.to_bytes().hex()
     _show(args, KeyInfo(account.address, store.path_of(account.address)), {"publicKey": public})
     return 0

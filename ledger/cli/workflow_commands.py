@@ -12,12 +12,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ledger.cli import (
-    agreement_commands,
-    proposal_commands,
-    record_commands,
-    revenue_commands,
-)
 from ledger.cli.session import add_ledger_options, eth, human, open_session
 from ledger.config import get_settings
 from ledger.demo import CAST_SIZE, DemoCast, run_demo
@@ -27,12 +21,7 @@ from ledger.services import OUTBOX_FILE
 
 
 def register(commands: Any) -> None:
-    """Add the workflow commands, `outbox`, `status` and `demo` to the parser."""
-    agreement_commands.register(commands)
-    record_commands.register(commands)
-    revenue_commands.register(commands)
-    proposal_commands.register(commands)
-
+    """Add `outbox`, `status` and `demo` to the parser."""
     outbox = commands.add_parser("outbox", help="the relayer's durable outbox")
     outbox_sub = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
     status_cmd = outbox_sub.add_parser("status", help="status of one journaled intent")

@@ -14,6 +14,7 @@ import pytest
 
 from bench import gas_contributions, run
 from bench.audit_speed import audit
+from bench.cli_start import cli_start
 from bench.ingest import ingest
 from bench.peers import eas, payment_splitter, safe
 from bench.reads import reads
@@ -116,3 +117,13 @@ def test_throughput_benchmark_reports_its_ratio_and_plot_when_run_quick(
     assert "| ratio |" in body
     assert f"(plots/{plot})" in body
     assert (tmp_path / "plots" / plot).read_bytes().startswith(b"\x89PNG")
+
+
+def test_cli_start_reports_help_and_a_read_command_when_run_quick(tmp_path: Path) -> None:
+    (section,) = cli_start(argparse.Namespace(quick=True), tmp_path)
+    assert section.title == "CLI start-up"
+    rows = [line for line in section.body.splitlines() if line.startswith("| `park-ledger")]
+    assert [row.split("`")[1] for row in rows] == [
+        "park-ledger --help",
+        "park-ledger keys list (read)",
+    ]

@@ -34,7 +34,7 @@ export async function renderAgreement(id, params) {
     highlight ? h("p", { class: "notice" }, t("agreement.highlighted", { tx: fmt.shortHash(highlight) })) : null,
     h("div", { class: "columns" }, partiesCard(detail, kinds, colours), signaturesCard(detail, kinds)),
     contributionsCard(detail, recordDetails, kinds, colours),
-    revenueCard(detail, balances.items, deposits, kinds),
+    revenueCard(detail, balances.items, deposits, commitments, kinds),
     h("div", { class: "columns" }, commitmentsCard(commitments, kinds), headCard(detail.head)),
     proposalsCard(proposalDetails, kinds),
     privateCard(detail.pending_intents),
@@ -183,7 +183,13 @@ function contributionsCard(detail, records, kinds, colours) {
   );
 }
 
-function revenueCard(detail, balances, deposits, kinds) {
+// NOTE: a fulfilled commitment's bond goes back to its committer's balance, so claims include
+// returned bonds; they are shown on their own so that claims can exceed deposits visibly.
+function bondsReturned(commitments) {
+  return commitments.filter((c) => c.status === "Fulfilled").reduce((sum, c) => sum + BigInt(c.bond), 0n);
+}
+
+function revenueCard(detail, balances, deposits, commitments, kinds) {
   const revenue = detail.revenue || {};
   const token = detail.token;
   const money = (value) => fmt.amount(value ?? "0", token);
@@ -200,6 +206,7 @@ function revenueCard(detail, balances, deposits, kinds) {
       stat(t("agreement.fundClaimed"), money(revenue.fund_claimed), { "data-test": "revenue-fund-claimed" }),
       stat(t("agreement.fundClaimable"), money(revenue.fund_claimable), { "data-test": "revenue-fund-claimable" }),
       stat(t("agreement.bondsLocked"), money(revenue.bonds_locked), { "data-test": "revenue-bonds-locked" }),
+      stat(t("agreement.bondsReturned"), money(bondsReturned(commitments).toString()), { "data-test": "revenue-bonds-returned" }),
     ),
     h("h3", {}, t("agreement.perParty")),
     table(
@@ -231,7 +238,7 @@ function commitmentsCard(commitments, kinds) {
   if (commitments.length === 0) return card(t("agreement.commitments"), empty("agreement.noCommitments"));
   return card(
     t("agreement.commitments"),
-    table(
+    h("div", { class: "one-line" }, table(
       [t("col.kind"), t("col.committer"), t("col.deadline"), t("col.bond"), t("col.status"), t("col.acceptances")],
       commitments.map((c) => ({
         attrs: { "data-test": "commitment-row", "data-commitment": c.commitment_id },
@@ -244,7 +251,7 @@ function commitmentsCard(commitments, kinds) {
           fmt.count(c.acceptances),
         ],
       })),
-    ),
+    )),
   );
 }
 

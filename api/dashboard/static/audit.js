@@ -1,10 +1,10 @@
-// The audit page: run an audit through POST /audit (auditors only) and show every check with
-// its result and evidence; the last report stays in this tab so it can be viewed again.
+// The audit page: run an audit through POST /audit (one agreement: anyone, read-only too; every
+// agreement: auditors) and show every check with its result and evidence; the last report stays in this tab so it can be viewed again.
 
 import * as api from "./api.js";
 import { h, table } from "./dom.js";
 import * as fmt from "./format.js";
-import { t } from "./i18n.js";
+import { t, term } from "./i18n.js";
 import { badge, card, empty, hash, stat } from "./widgets.js";
 
 const REPORT_KEY = "park-ledger.audit-report";
@@ -66,7 +66,7 @@ function reportView(report) {
       report.checks.map((c) => ({
         attrs: { "data-test": "check-row", "data-check": c.check, "data-subject": c.subject, class: c.status === "fail" ? "failed" : null },
         cells: [
-          h("span", {}, h("strong", {}, c.check), c.note ? h("div", { class: "muted small" }, c.note) : null),
+          h("span", {}, h("strong", { "data-test": "check-name", title: c.check }, term("check", c.check)), c.note ? h("div", { class: "muted small" }, c.note) : null),
           subjectCell(c.subject),
           resultBadge(c.status, { "data-test": "check-status" }),
           h("span", { "data-test": "check-count" }, fmt.count(c.checked)),
@@ -84,11 +84,11 @@ export async function renderAudit(rerender) {
   const scope = h(
     "select",
     { id: "audit-scope", "data-test": "audit-scope" },
-    h("option", { value: "" }, t("audit.allAgreements")),
+    signedIn ? h("option", { value: "" }, t("audit.allAgreements")) : null,
     agreements.map((a) => h("option", { value: a.agreement_id }, fmt.shortHash(a.agreement_id))),
   );
   const message = h("p", { class: "notice", "data-test": "audit-message", hidden: true });
-  const button = h("button", { class: "primary", "data-test": "audit-run", disabled: !signedIn }, t("audit.run"));
+  const button = h("button", { class: "primary", "data-test": "audit-run", disabled: agreements.length === 0 && !signedIn }, t("audit.run"));
   button.addEventListener("click", async () => {
     button.disabled = true;
     button.textContent = t("audit.running");

@@ -72,8 +72,8 @@ export async function renderOverview() {
               cells: [
                 fmt.time(e.block_time),
                 fmt.count(e.block_number),
-                h("span", { class: "event-name", title: e.tx_hash }, e.name),
-                e.contract,
+                h("span", { class: "event-name", "data-name": e.name, title: `${e.name} · ${e.tx_hash}` }, term("event", e.name)),
+                h("span", { class: "contract-name", "data-name": e.contract, title: e.contract }, term("contract", e.contract)),
                 e.agreement_id ? agreementLink(e.agreement_id) : hash(null),
               ],
             })),
