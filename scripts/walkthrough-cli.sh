@@ -33,7 +33,7 @@ park-ledger contributions confirm $AID $R1 --as dev:7 --rpc $RPC
 park-ledger contributions dispute $AID $R2 --reason "the renders were the lab's" --as dev:7 --rpc $RPC
 PID=$(park-ledger proposals propose-resolve-dispute $AID $R2 --outcome accept_with_weight --weight 10 \
       --as dev:7 --rpc $RPC --json | field proposalId)
-for who in dev:6 dev:7 dev:8; do park-ledger proposals vote $PID --support for --as $who --rpc $RPC; done
+for who in dev:7 dev:8; do park-ledger proposals vote $PID --support for --as $who --rpc $RPC; done  # not dev:6, the accused
 park-ledger proposals execute $PID --as dev:0 --rpc $RPC
 
 park-ledger revenue deposit $AID --amount 2ether --as dev:9 --rpc $RPC

@@ -72,6 +72,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/contributions/typed-data"): Row(OK),
     ("POST", "/contributions"): Row(SIGNED_WRITE),
     ("GET", "/contributions/{record_id}/calls/confirm"): Row(OK),
+    ("GET", "/contributions/{record_id}/calls/mature"): Row(OK),
     ("GET", "/contributions/{record_id}/calls/dispute"): Row(OK),
     ("GET", "/revenue/deposits"): Row(OK),
     ("GET", "/revenue/claims"): Row(OK),
@@ -232,6 +233,9 @@ def requests_of(world: World) -> dict[tuple[str, str], Builder]:
         ("POST", "/contributions"): _post("/contributions", _sign_records),
         ("GET", "/contributions/{record_id}/calls/confirm"): _get(
             f"/contributions/{record}/calls/confirm"
+        ),
+        ("GET", "/contributions/{record_id}/calls/mature"): _get(
+            f"/contributions/{record}/calls/mature"
         ),
         ("GET", "/contributions/{record_id}/calls/dispute"): _get(
             f"/contributions/{record}/calls/dispute", reason_hash=_hex(text_hash("reason"))

@@ -128,8 +128,8 @@ def test_cli_workflow_reaches_claims_when_parties_consent_record_dispute_and_vot
     )["proposalId"]
     voted = cli.json("proposals", "vote", str(pid), "--support", "for", "--as", "dev:3")
     assert voted["status"] == "voting"
-    for party in (studio, lab):
-        ledger.governance.vote(proposal_id=pid, support="for", sender=party)
+    # The studio recorded the disputed renders: the accused does not vote on its own record.
+    ledger.governance.vote(proposal_id=pid, support="for", sender=lab)
     executed = cli.run("proposals", "execute", str(pid), "--as", "dev:0")
     assert executed.returncode == 0, executed.stderr
     assert ledger.governance.proposal(pid).status is ProposalStatus.EXECUTED
