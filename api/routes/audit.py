@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import RuntimeDep, ServicesDep, ViewerDep
+from api.deps import SIGN_IN_OPTIONAL, RuntimeDep, ServicesDep, ViewerDep
 from api.problems import problem_responses
 from api.routes.params import EXAMPLE_AGREEMENT, HASH_PATTERN
 from ledger.audit import run_audit
@@ -41,6 +41,7 @@ class AuditRead(BaseModel):
     summary="Audit an agreement (or all) from the chain alone",
     response_model=AuditRead,
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
+    openapi_extra=SIGN_IN_OPTIONAL,
 )
 def create_audit(
     body: AuditCreate, runtime: RuntimeDep, services: ServicesDep, viewer: ViewerDep
