@@ -27,11 +27,11 @@ from api.routes import (
     revenue,
 )
 from api.settings import ApiSettings
-from ledger.auth import PendingChallenges, SignInService, load_or_create_signing_key
-from ledger.lifecycle import Closing
-from ledger.queries import IndexQueries
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
+from ledger.app.auth import PendingChallenges, SignInService, load_or_create_signing_key
+from ledger.app.services import ParkServices
+from ledger.infra.lifecycle import Closing
+from ledger.infra.runtime import ParkRuntime
+from ledger.reads.queries import IndexQueries
 
 # NOTE: in the data directory, beside the token key: every worker process of one server
 # redeems the challenges any of them issued.

@@ -17,10 +17,10 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.routes.params import MAX_SAFE_INTEGER
-from ledger.auth import AuthenticationError, Principal, SignInService
-from ledger.queries import MAX_LIMIT, IndexQueries, TimeRange
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
+from ledger.app.auth import AuthenticationError, Principal, SignInService
+from ledger.app.services import ParkServices
+from ledger.infra.runtime import ParkRuntime
+from ledger.reads.queries import MAX_LIMIT, IndexQueries, TimeRange
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token")
 # NOTE: FastAPI declares the bearer as required wherever it is a dependency; a route that also

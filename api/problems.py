@@ -12,7 +12,7 @@ from fastapi.routing import RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ledger.errors import LedgerError, RevertError
+from ledger.domain.errors import LedgerError, RevertError
 
 log = logging.getLogger("api")
 

@@ -1,6 +1,6 @@
 """Response schemas of the index read models, derived from the index tables themselves.
 
-NOTE: one source of truth: a column added to `ledger/indexer/models.py` appears in the API
+NOTE: one source of truth: a column added to `ledger/reads/indexer/models.py` appears in the API
 with the same name and type. Token amounts (`Uint256` columns) are decimal strings, because
 JSON numbers above 2^53 lose precision in most clients.
 """
@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from sqlalchemy import inspect
 
 from api.writes import OutboxEntryRead
-from ledger.indexer import models
+from ledger.reads.indexer import models
 
 Amount = Annotated[
     str,

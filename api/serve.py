@@ -23,14 +23,14 @@ from fastapi import FastAPI
 
 from api.app import SIGNING_KEY_FILE, create_app
 from api.settings import ApiSettings
-from ledger.auth import load_or_create_signing_key
-from ledger.chain import RpcChain
-from ledger.chain.anvil import port_in_use
-from ledger.chain.lease import Lease
-from ledger.config import get_settings
-from ledger.errors import ConfigurationError
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
+from ledger.app.auth import load_or_create_signing_key
+from ledger.app.services import ParkServices
+from ledger.domain.errors import ConfigurationError
+from ledger.infra.chain import RpcChain
+from ledger.infra.chain.anvil import port_in_use
+from ledger.infra.chain.lease import Lease
+from ledger.infra.config import get_settings
+from ledger.infra.runtime import ParkRuntime
 
 log = logging.getLogger(__name__)
 

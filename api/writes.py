@@ -8,8 +8,8 @@ from fastapi import Header, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.routes.params import MAX_SAFE_INTEGER, JsonInt
-from ledger.relayer import Call, OutboxEntry
-from ledger.submissions import owner_of
+from ledger.writes.relayer import Call, OutboxEntry
+from ledger.writes.submissions import owner_of
 
 SIGNATURE_PATTERN = r"^0x([0-9a-fA-F]{2}){64,2048}$"
 EXAMPLE_SIGNATURE = "0x" + "1b" * 65

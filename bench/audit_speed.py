@@ -23,12 +23,12 @@ from eth_utils import keccak
 from bench.park_setup import ZERO_ADDRESS, make_agreement
 from bench.report import RateRow, Section, Spread, rate_figure
 from ledger.audit import run_audit
-from ledger.chain import AnvilChain
-from ledger.compiler import compile_project
-from ledger.deploy import deploy_suite
-from ledger.merkle import RecordedBatch
-from ledger.sandbox import Sandbox
-from ledger.structs import Contribution, ContributionKind
+from ledger.dev.sandbox import Sandbox
+from ledger.domain.merkle import RecordedBatch
+from ledger.domain.structs import Contribution, ContributionKind
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import compile_project
+from ledger.infra.deploy import deploy_suite
 
 BATCH = 100
 GOAL_RECORDS_PER_SECOND = 10_000

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ledger.chain import MemoryChain
-from ledger.compiler import compile_project
-from ledger.config import PROJECT_ROOT
-from ledger.deploy import deploy_suite
-from ledger.sandbox import Sandbox as BenchContext
+from ledger.dev.sandbox import Sandbox as BenchContext
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import compile_project
+from ledger.infra.config import PROJECT_ROOT
+from ledger.infra.deploy import deploy_suite
 
 FIXTURE_CONTRACTS = PROJECT_ROOT / "tests" / "contracts" / "fixtures"
 __all__ = [

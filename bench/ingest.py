@@ -34,13 +34,13 @@ from api.app import create_app
 from api.settings import ApiSettings
 from bench.report import RateRow, Section, Spread, rate_figure
 from bench.serving import UNLIMITED, ready, served
-from ledger import signing
-from ledger import validation as v
-from ledger.chain.base import dev_accounts
+from ledger.app.services import ParkServices
 from ledger.client import Ledger
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
-from ledger.structs import MAX_BATCH, AgreementParams, Contribution, ContributionKind
+from ledger.domain import signing
+from ledger.domain import validation as v
+from ledger.domain.structs import MAX_BATCH, AgreementParams, Contribution, ContributionKind
+from ledger.infra.chain.base import dev_accounts
+from ledger.infra.runtime import ParkRuntime
 
 GOAL_RATIO = 10
 ROUND_TIMEOUT_S = 120

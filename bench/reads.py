@@ -33,8 +33,8 @@ from sqlalchemy import Table, create_engine, insert, select
 from bench.ingest import PARTIES, open_agreement, records, wait_indexed
 from bench.report import RateRow, Section, Spread, rate_figure
 from bench.serving import ready, served
-from ledger.chain.base import dev_accounts
-from ledger.indexer.models import Contribution as ContributionRow
+from ledger.infra.chain.base import dev_accounts
+from ledger.reads.indexer.models import Contribution as ContributionRow
 
 GOAL_RPS = 1_000
 GOAL_P99_MS = 50.0

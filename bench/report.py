@@ -22,9 +22,9 @@ matplotlib.use("Agg")  # files only: no display on CI or over SSH
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from ledger.config import get_settings
-from ledger.errors import ToolchainError
-from ledger.toolchain import anvil_binary, find_node, solc_version
+from ledger.domain.errors import ToolchainError
+from ledger.infra.config import get_settings
+from ledger.infra.toolchain import anvil_binary, find_node, solc_version
 
 LOAD = "Load average at start (1 / 5 / 15 min)"
 # NOTE: a run that starts with the cores already half busy measures a shared machine: its

@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from ledger.chain.anvil import free_port
 from ledger.client import Ledger
+from ledger.infra.chain.anvil import free_port
 
 READY_TIMEOUT_S = 180
 # NOTE: the per-client rate limit (600/min) protects a public API; a benchmark from one

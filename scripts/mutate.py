@@ -42,7 +42,8 @@ MUTANT_BUILD_DIR = ROOT / "build" / "mutants"
 # Compiles the copy's contracts and test fixtures exactly as tests/conftest.py does, so the
 # tests that follow find the artifacts in the cache.
 PRECOMPILE = (
-    "from tests.conftest import FIXTURE_CONTRACTS; from ledger.compiler import compile_project; "
+    "from tests.conftest import FIXTURE_CONTRACTS; "
+    "from ledger.infra.compiler import compile_project; "
     "compile_project(extra_dirs=[FIXTURE_CONTRACTS])"
 )
 DEFAULT_TIMEOUT = 600.0

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult, compile_project
-from ledger.deploy import Deployment, deploy_suite
-from ledger.revert import ErrorDecoder
-from ledger.sandbox import Sandbox as Suite
-from ledger.suite import PARK_SUITE
+from ledger.dev.sandbox import Sandbox as Suite
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult, compile_project
+from ledger.infra.deploy import Deployment, deploy_suite
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.suite import PARK_SUITE
 from tests.demo_park import demo_park, demo_server  # noqa: F401 - fixtures of tests/api and tests/e2e
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""The park's demo exhibition (ledger/demo.py) on the session chain, indexed and served by
+"""The park's demo exhibition (ledger/dev/demo.py) on the session chain, indexed and served by
 the real app over real sockets: shared by the API's HTTP-level tests and the dashboard's
 browser tests."""
 
@@ -18,16 +18,16 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.serve import uvicorn_options
 from api.settings import ApiSettings
-from ledger.chain import MemoryChain
-from ledger.chain.anvil import free_port
+from ledger.app.services import ParkServices
 from ledger.client import Ledger
-from ledger.compiler import CompileResult
-from ledger.demo import DemoCast, DemoSummary, run_demo, text_hash
-from ledger.deploy import Deployment
-from ledger.revert import ErrorDecoder
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
-from ledger.structs import ParticipantKind
+from ledger.dev.demo import DemoCast, DemoSummary, run_demo, text_hash
+from ledger.domain.structs import ParticipantKind
+from ledger.infra.chain import MemoryChain
+from ledger.infra.chain.anvil import free_port
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import Deployment
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.runtime import ParkRuntime
 
 
 def served_settings(port: int) -> ApiSettings:

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from ledger.chain import AnvilChain, RpcChain
-from ledger.chain.anvil import free_port
-from ledger.config import LedgerSettings
-from ledger.errors import (
+from ledger.domain.errors import (
     ChainMismatchError,
     ChainUnavailableError,
     ConfigurationError,
     ToolchainError,
 )
+from ledger.infra.chain import AnvilChain, RpcChain
+from ledger.infra.chain.anvil import free_port
+from ledger.infra.config import LedgerSettings
 
 
 def test_anvil_state_survives_a_restart_when_stopped_cleanly(tmp_path: Path) -> None:

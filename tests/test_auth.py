@@ -9,7 +9,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from ledger.auth import AuthenticationError, SignInService, load_or_create_signing_key
+from ledger.app.auth import AuthenticationError, SignInService, load_or_create_signing_key
 
 ALICE = Account.from_key("0x" + "11" * 32)
 MALLORY = Account.from_key("0x" + "22" * 32)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from web3.contract import Contract
 
-from ledger.chain import AnvilChain, ChainBackend, MemoryChain, RpcChain
-from ledger.compiler import CompileResult
-from ledger.errors import RevertError
-from ledger.revert import ErrorDecoder
-from ledger.tx import call, transact
+from ledger.domain.errors import RevertError
+from ledger.infra.chain import AnvilChain, ChainBackend, MemoryChain, RpcChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.tx import call, transact
 
 
 @pytest.fixture(scope="module", params=["memory", "anvil", "rpc"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.chain.anvil import free_port
+from ledger.infra.chain.anvil import free_port
 
 FIXTURES = Path(__file__).parent / "contracts" / "fixtures"
 

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 import solcx
 
-from ledger.compiler import (
+from ledger.domain.errors import CompileError, ToolchainError
+from ledger.infra.compiler import (
     COMPILER_SETTINGS,
     MAX_RUNTIME_SIZE,
     compile_project,
     compile_sources,
     size_report,
 )
-from ledger.config import LedgerSettings
-from ledger.errors import CompileError, ToolchainError
+from ledger.infra.config import LedgerSettings
 
 COUNTER = (Path(__file__).parent / "contracts" / "fixtures" / "Counter.sol").read_text()
 BROKEN = """// SPDX-License-Identifier: MIT

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from eth_utils import keccak
 
-from ledger.chain import AnvilChain, MemoryChain
-from ledger.compiler import CompileResult
-from ledger.deploy import deploy_suite, load_manifest, manifest_path, verify_deployment
-from ledger.errors import ChainMismatchError, ConfigurationError
-from ledger.suite import ContractSpec
+from ledger.domain.errors import ChainMismatchError, ConfigurationError
+from ledger.infra.chain import AnvilChain, MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import deploy_suite, load_manifest, manifest_path, verify_deployment
+from ledger.infra.suite import ContractSpec
 
 # A suite whose first contract points at one deployed after it, like the park suite does.
 FIXTURE_SUITE = (

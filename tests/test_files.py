@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.files import write_atomically
+from ledger.infra.files import write_atomically
 
 
 def test_write_atomically_keeps_old_file_when_write_fails(
@@ -18,7 +18,7 @@ def test_write_atomically_keeps_old_file_when_write_fails(
     def fail(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("ledger.files.os.replace", fail)
+    monkeypatch.setattr("ledger.infra.files.os.replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_atomically(path, b"new")
     assert path.read_bytes() == b"old"

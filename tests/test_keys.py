@@ -11,14 +11,14 @@ from pathlib import Path
 
 from eth_account import Account
 
-from ledger.keys import KeyStore
+from ledger.infra.keys import KeyStore
 
 PASSWORD = "correct horse battery"
 KEY = "0x" + "4c" * 32
 RUN_KEYS = (
     "import argparse, sys\n"
     "from ledger.cli import keys_commands\n"
-    "from ledger.errors import LedgerError\n"
+    "from ledger.domain.errors import LedgerError\n"
     "parser = argparse.ArgumentParser(prog='park-ledger')\n"
     "keys_commands.register(parser.add_subparsers(dest='command', required=True))\n"
     "args = parser.parse_args(sys.argv[1:])\n"

@@ -7,10 +7,10 @@ import string
 from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector
 
-from ledger.compiler import compile_project
-from ledger.revert import ErrorDecoder
-from ledger.sentences import SENTENCES
-from ledger.structs import AgreementStatus
+from ledger.domain.sentences import SENTENCES
+from ledger.domain.structs import AgreementStatus
+from ledger.infra.compiler import compile_project
+from ledger.infra.revert import ErrorDecoder
 
 
 def compiled_errors() -> dict[str, set[str]]:
@@ -25,7 +25,7 @@ def compiled_errors() -> dict[str, set[str]]:
 
 def test_every_custom_error_has_a_sentence_when_the_contracts_are_compiled() -> None:
     missing = sorted(set(compiled_errors()) - set(SENTENCES))
-    assert not missing, f"add a sentence to ledger/sentences.py for: {', '.join(missing)}"
+    assert not missing, f"add a sentence to ledger/domain/sentences.py for: {', '.join(missing)}"
 
 
 def test_sentences_name_only_the_errors_arguments_when_they_have_placeholders() -> None:

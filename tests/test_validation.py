@@ -6,8 +6,8 @@ from enum import IntEnum
 
 import pytest
 
-from ledger import validation
-from ledger.errors import ValidationError
+from ledger.domain import validation
+from ledger.domain.errors import ValidationError
 
 CHECKSUMMED = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 

@@ -40,8 +40,8 @@ from api.writes import (
     entry_read,
     prepared,
 )
-from ledger.structs import ConsentSignature
-from ledger.submissions import request_hash
+from ledger.domain.structs import ConsentSignature
+from ledger.writes.submissions import request_hash
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
 

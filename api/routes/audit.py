@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import SIGN_IN_OPTIONAL, RuntimeDep, ServicesDep, ViewerDep
 from api.problems import problem_responses
 from api.routes.params import EXAMPLE_AGREEMENT, HASH_PATTERN
+from ledger.app.auth import AuthenticationError
 from ledger.audit import run_audit
-from ledger.auth import AuthenticationError
-from ledger.errors import ForbiddenError
+from ledger.domain.errors import ForbiddenError
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -37,9 +37,9 @@ from api.writes import (
     prepared,
 )
 from ledger.client import SignedRecords
-from ledger.queries import contribution_of
-from ledger.structs import MAX_BATCH, MAX_WEIGHT, ZERO_ADDRESS, Contribution
-from ledger.submissions import request_hash
+from ledger.domain.structs import MAX_BATCH, MAX_WEIGHT, ZERO_ADDRESS, Contribution
+from ledger.reads.queries import contribution_of
+from ledger.writes.submissions import request_hash
 
 router = APIRouter(prefix="/contributions", tags=["contributions"])
 

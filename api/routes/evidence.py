@@ -20,8 +20,8 @@ from api.deps import PrincipalDep, QueriesDep, RuntimeDep, ViewerDep
 from api.etag import etag_response
 from api.problems import problem_responses
 from api.routes.params import HASH_PATTERN
-from ledger.auth import AuthenticationError
-from ledger.errors import NotAPartyError, NotFoundError, ValidationError
+from ledger.app.auth import AuthenticationError
+from ledger.domain.errors import NotAPartyError, NotFoundError, ValidationError
 from ledger.evidence import Envelope, EvidenceStore, store_sealed
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])

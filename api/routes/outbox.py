@@ -10,9 +10,9 @@ from api.deps import ServicesDep, ViewerDep
 from api.problems import problem_responses
 from api.routes.params import MAX_SAFE_INTEGER
 from api.writes import OutboxEntryRead, entry_read
-from ledger.auth import AuthenticationError
-from ledger.errors import OutboxEntryNotFoundError
-from ledger.submissions import owner_of
+from ledger.app.auth import AuthenticationError
+from ledger.domain.errors import OutboxEntryNotFoundError
+from ledger.writes.submissions import owner_of
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
 

@@ -29,8 +29,8 @@ from api.writes import (
     TypedDataRead,
     accepted,
 )
-from ledger.structs import VoteSignature, VoteSupport
-from ledger.submissions import request_hash
+from ledger.domain.structs import VoteSignature, VoteSupport
+from ledger.writes.submissions import request_hash
 
 ProposalIdPath = Annotated[int, Path(ge=0, le=MAX_SAFE_INTEGER, description="proposal id")]
 SUPPORT_PATTERN = r"^(Against|For|Abstain)$"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ledger.config import get_settings
-from ledger.errors import ToolchainError
+from ledger.domain.errors import ToolchainError
+from ledger.infra.config import get_settings
 
 
 def shipped_artifact(path: str) -> tuple[list[dict[str, Any]], bytes]:

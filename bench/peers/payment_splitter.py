@@ -17,8 +17,8 @@ from web3.types import Wei
 from bench.context import BenchContext
 from bench.gas_revenue import DEPOSIT, PARTY_COUNTS
 from bench.park_setup import even_shares
-from ledger.compiler import compile_sources
-from ledger.config import PROJECT_ROOT
+from ledger.infra.compiler import compile_sources
+from ledger.infra.config import PROJECT_ROOT
 
 WRAPPER = Path(__file__).with_name("PaymentSplitterPeer.sol")
 

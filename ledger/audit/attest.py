@@ -6,10 +6,10 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from ledger.audit.report import AuditReport
-from ledger.deploy import Deployment
-from ledger.errors import AuditError
-from ledger.revert import ErrorDecoder
-from ledger.tx import transact
+from ledger.domain.errors import AuditError
+from ledger.infra.deploy import Deployment
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.tx import transact
 
 ATTEST_ABI = [
     {

@@ -23,9 +23,9 @@ from web3 import Web3
 from ledger.audit.collect import History, ViewCall
 from ledger.audit.model import WEIGHTED, ZERO_ADDRESS, AgreementModel
 from ledger.audit.report import SUITE, AgreementSummary, CheckResult, Finding
-from ledger.deploy import Deployment, code_hash
-from ledger.events import ZERO_HEAD, DecodedEvent, advance
-from ledger.merkle import event_record_id
+from ledger.domain.merkle import event_record_id
+from ledger.infra.deploy import Deployment, code_hash
+from ledger.infra.events import ZERO_HEAD, DecodedEvent, advance
 
 BPS = 10_000
 CONFIRMED, DISPUTED = 1, 2

@@ -19,10 +19,10 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxData
 
-from ledger.deploy import Deployment
-from ledger.errors import AuditError
-from ledger.events import DecodedEvent, EventCatalog, LogStreamer
-from ledger.events.stream import ProgressCallback
+from ledger.domain.errors import AuditError
+from ledger.infra.deploy import Deployment
+from ledger.infra.events import DecodedEvent, EventCatalog, LogStreamer
+from ledger.infra.events.stream import ProgressCallback
 
 Abi = list[dict[str, Any]]
 ViewCall = tuple[str, str, tuple[Any, ...]]  # (contract, view function, arguments)

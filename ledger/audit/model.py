@@ -9,7 +9,7 @@ from typing import Any
 from eth_abi import encode
 from eth_hash.auto import keccak
 
-from ledger.events import DecodedEvent
+from ledger.infra.events import DecodedEvent
 
 ZERO_ADDRESS = "0x" + "00" * 20
 PARAMS_FIELDS = (

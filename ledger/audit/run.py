@@ -20,10 +20,10 @@ from ledger.audit.checks import (
 from ledger.audit.collect import Abi, History, collect
 from ledger.audit.model import build_model
 from ledger.audit.report import AuditReport, CheckResult, Finding
-from ledger.deploy import Deployment
-from ledger.errors import NotFoundError
-from ledger.events.stream import ProgressCallback
+from ledger.domain.errors import NotFoundError
 from ledger.evidence import EvidenceCheck
+from ledger.infra.deploy import Deployment
+from ledger.infra.events.stream import ProgressCallback
 
 
 def run_audit(

@@ -11,7 +11,7 @@ from importlib import import_module
 from importlib.metadata import entry_points, version
 from typing import NoReturn
 
-from ledger.errors import LedgerError
+from ledger.domain.errors import LedgerError
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130

@@ -9,8 +9,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from ledger import signing
-from ledger import validation as v
 from ledger.cli.record_commands import read_records
 from ledger.cli.session import (
     Session,
@@ -24,8 +22,10 @@ from ledger.cli.session import (
     subcommand,
     tx_command,
 )
-from ledger.errors import NotFoundError, ValidationError
-from ledger.structs import (
+from ledger.domain import signing
+from ledger.domain import validation as v
+from ledger.domain.errors import NotFoundError, ValidationError
+from ledger.domain.structs import (
     DEFAULT_CHALLENGE_WINDOW,
     ZERO_HASH,
     AgreementParams,

@@ -13,12 +13,12 @@ from web3 import HTTPProvider, Web3
 from ledger.audit import attest, run_audit, to_html, to_markdown
 from ledger.cli.evidence_commands import load_key_file
 from ledger.cli.progress import ProgressBar
-from ledger.compiler import compile_project
-from ledger.deploy import load_manifest
-from ledger.errors import AuditError
+from ledger.domain.errors import AuditError
 from ledger.evidence.codec import parse_bytes32
-from ledger.files import write_atomically
-from ledger.revert import ErrorDecoder
+from ledger.infra.compiler import compile_project
+from ledger.infra.deploy import load_manifest
+from ledger.infra.files import write_atomically
+from ledger.infra.revert import ErrorDecoder
 
 EXIT_FAILED = 2
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from ledger.chain.anvil import AnvilChain
-from ledger.chain.factory import CHAIN_KINDS, anvil_state_file, default_sender, open_chain
-from ledger.compiler import compile_project, size_report
-from ledger.config import DEV_HD_PATH, DEV_MNEMONIC, get_settings
-from ledger.deploy import Deployment, deploy_suite
+from ledger.infra.chain.anvil import AnvilChain
+from ledger.infra.chain.factory import CHAIN_KINDS, anvil_state_file, default_sender, open_chain
+from ledger.infra.compiler import compile_project, size_report
+from ledger.infra.config import DEV_HD_PATH, DEV_MNEMONIC, get_settings
+from ledger.infra.deploy import Deployment, deploy_suite
 
 RPC_URL_ENV = "ETH_RPC_URL"
 

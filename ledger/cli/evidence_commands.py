@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ledger import keys
-from ledger.errors import ValidationError
+from ledger.domain.errors import ValidationError
 from ledger.evidence import (
     EvidenceStore,
     ParticipantKey,
@@ -26,6 +25,7 @@ from ledger.evidence import (
     verify,
 )
 from ledger.evidence.codec import to_hex
+from ledger.infra import keys
 
 EXIT_MISMATCH = 1
 

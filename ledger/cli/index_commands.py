@@ -10,15 +10,21 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ledger.chain.factory import default_sender, open_chain
 from ledger.cli.chain_commands import add_chain_options
 from ledger.cli.progress import ProgressBar
-from ledger.compiler import compile_project
-from ledger.config import get_settings
-from ledger.deploy import deploy_suite, load_manifest, manifest_path, verify_deployment
-from ledger.errors import IndexerError
-from ledger.indexer import Indexer, IndexerConfig, SyncResult, create_index_engine, park_projectors
-from ledger.indexer.db import default_db_url
+from ledger.domain.errors import IndexerError
+from ledger.infra.chain.factory import default_sender, open_chain
+from ledger.infra.compiler import compile_project
+from ledger.infra.config import get_settings
+from ledger.infra.deploy import deploy_suite, load_manifest, manifest_path, verify_deployment
+from ledger.reads.indexer import (
+    Indexer,
+    IndexerConfig,
+    SyncResult,
+    create_index_engine,
+    park_projectors,
+)
+from ledger.reads.indexer.db import default_db_url
 
 
 def register(commands: Any) -> None:

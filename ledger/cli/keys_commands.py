@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ledger.config import get_settings
-from ledger.keys import KeyInfo, KeyStore, read_password
+from ledger.infra.config import get_settings
+from ledger.infra.keys import KeyInfo, KeyStore, read_password
 
 
 def register(commands: Any) -> None:

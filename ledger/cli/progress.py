@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from ledger.events import StreamProgress
+from ledger.infra.events import StreamProgress
 
 WIDTH = 30
 MIN_INTERVAL_S = 0.1

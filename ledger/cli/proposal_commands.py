@@ -22,8 +22,8 @@ from ledger.cli.session import (
     tx_command,
 )
 from ledger.client import TxResult
-from ledger.errors import ValidationError
-from ledger.structs import VoteSignature
+from ledger.domain.errors import ValidationError
+from ledger.domain.structs import VoteSignature
 
 DAY = 86_400
 

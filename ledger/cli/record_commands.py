@@ -8,7 +8,6 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from ledger import validation as v
 from ledger.cli.progress import ProgressBar
 from ledger.cli.session import (
     Session,
@@ -21,9 +20,10 @@ from ledger.cli.session import (
     subcommand,
 )
 from ledger.client import SignedRecords, batch_from_event
-from ledger.errors import NotFoundError, ValidationError
-from ledger.merkle import RecordedBatch
-from ledger.structs import (
+from ledger.domain import validation as v
+from ledger.domain.errors import NotFoundError, ValidationError
+from ledger.domain.merkle import RecordedBatch
+from ledger.domain.structs import (
     MAX_BATCH,
     ZERO_ADDRESS,
     AiProvenance,

@@ -7,7 +7,6 @@ import argparse
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ledger import validation as v
 from ledger.cli.session import (
     ETHER,
     emit_view,
@@ -19,8 +18,9 @@ from ledger.cli.session import (
     subcommand,
     tx_command,
 )
-from ledger.errors import ValidationError
-from ledger.structs import ZERO_ADDRESS
+from ledger.domain import validation as v
+from ledger.domain.errors import ValidationError
+from ledger.domain.structs import ZERO_ADDRESS
 
 DAY = 86_400
 UNITS = {"ether": ETHER, "eth": ETHER, "gwei": 10**9, "wei": 1}

@@ -17,18 +17,18 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from ledger import validation as v
-from ledger.chain import ChainBackend
-from ledger.chain.anvil import ANVIL_CHAIN_ID
-from ledger.chain.base import dev_accounts
-from ledger.chain.factory import default_sender, open_chain
 from ledger.cli.chain_commands import add_chain_options
 from ledger.client import Ledger, TxResult
-from ledger.compiler import compile_project
-from ledger.config import LedgerSettings, get_settings
-from ledger.deploy import deploy_suite, load_manifest, manifest_path
-from ledger.errors import ConfigurationError, RevertError, ValidationError
-from ledger.keys import KeyStore, load_key_file, read_password
+from ledger.domain import validation as v
+from ledger.domain.errors import ConfigurationError, RevertError, ValidationError
+from ledger.infra.chain import ChainBackend
+from ledger.infra.chain.anvil import ANVIL_CHAIN_ID
+from ledger.infra.chain.base import dev_accounts
+from ledger.infra.chain.factory import default_sender, open_chain
+from ledger.infra.compiler import compile_project
+from ledger.infra.config import LedgerSettings, get_settings
+from ledger.infra.deploy import deploy_suite, load_manifest, manifest_path
+from ledger.infra.keys import KeyStore, load_key_file, read_password
 
 DEV_PREFIX = "dev:"
 DEV_CHAIN_IDS = frozenset({ANVIL_CHAIN_ID, 1337})

@@ -12,12 +12,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ledger.app.services import OUTBOX_FILE
 from ledger.cli.session import add_ledger_options, eth, human, open_session
-from ledger.config import get_settings
-from ledger.demo import CAST_SIZE, DemoCast, run_demo
-from ledger.errors import ConfigurationError
-from ledger.relayer.outbox import Outbox
-from ledger.services import OUTBOX_FILE
+from ledger.dev.demo import CAST_SIZE, DemoCast, run_demo
+from ledger.domain.errors import ConfigurationError
+from ledger.infra.config import get_settings
+from ledger.writes.relayer.outbox import Outbox
 
 
 def register(commands: Any) -> None:

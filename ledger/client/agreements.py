@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from eth_account.signers.local import LocalAccount
 
-from ledger import signing
-from ledger import validation as v
 from ledger.client.base import ContractClient, Sender
 from ledger.client.views import Agreement, AgreementTerms, Party, TxResult, build
-from ledger.structs import (
+from ledger.domain import signing
+from ledger.domain import validation as v
+from ledger.domain.structs import (
     UINT32,
     AgreementParams,
     AgreementStatus,

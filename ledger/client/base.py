@@ -1,4 +1,4 @@
-"""What every sub-client shares: sending through `ledger.tx` (decoded reverts), calling views,
+"""What every sub-client shares: sending through `ledger.infra.tx` (decoded reverts), calling views,
 and turning a receipt into a typed `TxResult`."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from eth_typing import ChecksumAddress
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
-from ledger import validation as v
 from ledger.client.views import TxResult
-from ledger.tx import call, transact
+from ledger.domain import validation as v
+from ledger.infra.tx import call, transact
 
 if TYPE_CHECKING:
     from ledger.client.facade import Ledger

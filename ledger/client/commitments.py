@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger import validation as v
 from ledger.client.base import ContractClient, Sender
 from ledger.client.views import Commitment, TxResult, build
-from ledger.errors import NotFoundError, ValidationError
-from ledger.structs import UINT64, ZERO_ADDRESS, CommitmentKind, CommitmentStatus
+from ledger.domain import validation as v
+from ledger.domain.errors import NotFoundError, ValidationError
+from ledger.domain.structs import UINT64, ZERO_ADDRESS, CommitmentKind, CommitmentStatus
 
 RULINGS = (CommitmentStatus.FULFILLED, CommitmentStatus.BREACHED)
 

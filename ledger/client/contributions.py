@@ -7,14 +7,14 @@ from collections.abc import Sequence
 
 from eth_account.signers.local import LocalAccount
 
-from ledger import signing
-from ledger import validation as v
 from ledger.client.base import ContractClient, Sender
 from ledger.client.views import RecordState, SignedRecords, TxResult, build
-from ledger.errors import LedgerError, NotFoundError
-from ledger.events import DecodedEvent
-from ledger.merkle import RecordedBatch
-from ledger.structs import Contribution, ContributionStatus, RecordProof
+from ledger.domain import signing
+from ledger.domain import validation as v
+from ledger.domain.errors import LedgerError, NotFoundError
+from ledger.domain.merkle import RecordedBatch
+from ledger.domain.structs import Contribution, ContributionStatus, RecordProof
+from ledger.infra.events import DecodedEvent
 
 
 def _records(args: dict[str, object]) -> list[Contribution]:

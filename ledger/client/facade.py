@@ -11,8 +11,6 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from ledger.chain import ChainBackend
-from ledger.chain.rpc import RpcChain
 from ledger.client.agreements import AgreementsClient
 from ledger.client.commitments import CommitmentsClient
 from ledger.client.contributions import ContributionsClient
@@ -20,15 +18,17 @@ from ledger.client.governance import GovernanceClient
 from ledger.client.registry import RegistryClient
 from ledger.client.revenue import RevenueClient
 from ledger.client.views import TxResult
-from ledger.compiler import CompileResult, compile_project
-from ledger.deploy import Deployment, load_manifest, verify_deployment
-from ledger.errors import ConfigurationError
-from ledger.events import EventCatalog, RawLog
-from ledger.revert import ErrorDecoder
+from ledger.domain.errors import ConfigurationError
+from ledger.infra.chain import ChainBackend
+from ledger.infra.chain.rpc import RpcChain
+from ledger.infra.compiler import CompileResult, compile_project
+from ledger.infra.deploy import Deployment, load_manifest, verify_deployment
+from ledger.infra.events import EventCatalog, RawLog
+from ledger.infra.revert import ErrorDecoder
 
 if TYPE_CHECKING:
-    from ledger.events import DecodedEvent
-    from ledger.runtime import ParkRuntime
+    from ledger.infra.events import DecodedEvent
+    from ledger.infra.runtime import ParkRuntime
 
 
 class Ledger:

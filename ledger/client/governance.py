@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from eth_abi import encode
 from eth_account.signers.local import LocalAccount
 
-from ledger import signing
-from ledger import validation as v
 from ledger.client.base import ContractClient, Sender
 from ledger.client.views import Proposal, TxResult, build
-from ledger.errors import NotFoundError
-from ledger.structs import (
+from ledger.domain import signing
+from ledger.domain import validation as v
+from ledger.domain.errors import NotFoundError
+from ledger.domain.structs import (
     UINT16,
     UINT64,
     ProposalStatus,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
 
-from ledger import validation as v
 from ledger.client.base import ContractClient, Sender
 from ledger.client.views import Attestation, Participant, TxResult, build
-from ledger.errors import ValidationError
-from ledger.structs import ZERO_HASH, ParticipantKind
+from ledger.domain import validation as v
+from ledger.domain.errors import ValidationError
+from ledger.domain.structs import ZERO_HASH, ParticipantKind
 
 ROLES = ("registrar", "auditor", "arbiter", "admin")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ledger import validation as v
 from ledger.client.base import ContractClient, Sender, sender_address
 from ledger.client.views import Balance, Conservation, RevenueAccount, TxResult, build
-from ledger.structs import ZERO_ADDRESS
+from ledger.domain import validation as v
+from ledger.domain.structs import ZERO_ADDRESS
 
 ERC20_ABI = [
     {

@@ -1,5 +1,5 @@
 """Typed, frozen values the client returns (no raw tuples): transaction results and the views
-of every contract, with enums from `ledger.structs`."""
+of every contract, with enums from `ledger.domain.structs`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from typing import Any, TypeVar, get_type_hints
 
 from eth_typing import ChecksumAddress
 
-from ledger.errors import NotFoundError
-from ledger.events import DecodedEvent
-from ledger.structs import (
+from ledger.domain.errors import NotFoundError
+from ledger.domain.structs import (
     AgreementStatus,
     CommitmentKind,
     CommitmentStatus,
@@ -25,6 +24,7 @@ from ledger.structs import (
     RevenueMode,
     VotingMode,
 )
+from ledger.infra.events import DecodedEvent
 
 V = TypeVar("V")
 

@@ -29,7 +29,7 @@ from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
 from eth_utils import keccak, to_canonical_address
 
-from ledger.errors import (
+from ledger.domain.errors import (
     EvidenceError,
     EvidenceTamperedError,
     NotAuthorisedReaderError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eth_utils import to_checksum_address
 
-from ledger.errors import LedgerError, ValidationError
+from ledger.domain.errors import LedgerError, ValidationError
 
 
 def to_hex(data: bytes) -> str:

@@ -15,7 +15,7 @@ import secrets
 
 from eth_utils import keccak
 
-from ledger.errors import ValidationError
+from ledger.domain.errors import ValidationError
 
 SALT_SIZE = 32
 

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from eth_utils import keccak, to_canonical_address
 
-from ledger.errors import EvidenceTamperedError
+from ledger.domain.errors import EvidenceTamperedError
 from ledger.evidence.keys import CURVE, ParticipantKey, ec_public_key, load_public_key
 
 HKDF_SALT = b"park-ledger/evidence/v1/ecies"

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ledger.config import EVIDENCE_MAX_LOG_ENTRIES, EVIDENCE_MAX_READERS, LedgerSettings
-from ledger.errors import EvidenceLimitError, EvidenceTamperedError
+from ledger.domain.errors import EvidenceLimitError, EvidenceTamperedError
 from ledger.evidence.access_log import AccessEntry, AccessState, Content, replay
 from ledger.evidence.codec import from_hex, parse_address, require_fields, to_hex
 from ledger.evidence.ecies import NONCE_SIZE, WRAPPED_SIZE, WrappedKey
+from ledger.infra.config import EVIDENCE_MAX_LOG_ENTRIES, EVIDENCE_MAX_READERS, LedgerSettings
 
 ENVELOPE_VERSION = 2
 ALGORITHMS = {

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from eth_keys.datatypes import Signature
 from eth_utils import keccak, to_checksum_address
 
-from ledger.errors import ValidationError
+from ledger.domain.errors import ValidationError
 
 CURVE = ec.SECP256K1()
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

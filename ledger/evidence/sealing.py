@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ledger.errors import EvidenceTamperedError, NotAuthorisedReaderError, ValidationError
+from ledger.domain.errors import EvidenceTamperedError, NotAuthorisedReaderError, ValidationError
 from ledger.evidence.access_log import (
     AccessEntry,
     AccessState,

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ledger.config import LedgerSettings, get_settings
-from ledger.errors import EvidenceError, EvidenceTamperedError, NotFoundError
+from ledger.domain.errors import EvidenceError, EvidenceTamperedError, NotFoundError
 from ledger.evidence.codec import to_hex
 from ledger.evidence.envelope import DEFAULT_LIMITS, Envelope, EvidenceLimits
-from ledger.files import write_atomically
+from ledger.infra.config import LedgerSettings, get_settings
+from ledger.infra.files import write_atomically
 
 
 class EvidenceStore:

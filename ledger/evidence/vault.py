@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from ledger.errors import (
+from ledger.domain.errors import (
     EvidenceError,
     EvidenceTamperedError,
     NotAuthorisedReaderError,

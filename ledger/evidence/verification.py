@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ledger.errors import EvidenceTamperedError, NotAuthorisedReaderError, NotFoundError
+from ledger.domain.errors import EvidenceTamperedError, NotAuthorisedReaderError, NotFoundError
 from ledger.evidence.codec import parse_bytes32, to_hex
 from ledger.evidence.commitment import matches_commitment
 from ledger.evidence.keys import PrivateKeyLike, load_private_key

@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ApiSettings
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.deploy import Deployment
-from ledger.revert import ErrorDecoder
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
+from ledger.app.services import ParkServices
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import Deployment
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.runtime import ParkRuntime
 
 BASE_URL = "http://testserver"
 

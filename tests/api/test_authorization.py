@@ -24,9 +24,9 @@ from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 from fastapi.routing import iter_route_contexts
 
-from ledger import signing
-from ledger.demo import DAY, SHARES_BPS, text_hash
-from ledger.structs import AgreementParams
+from ledger.dev.demo import DAY, SHARES_BPS, text_hash
+from ledger.domain import signing
+from ledger.domain.structs import AgreementParams
 from tests.api.conftest import sign_in
 from tests.api.test_private import public_key, sealed_upload
 from tests.demo_park import DemoPark, DemoServer

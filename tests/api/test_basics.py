@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ledger.chain import MemoryChain
+from ledger.infra.chain import MemoryChain
 from tests.api.conftest import client_with, sign_in
 
 PROBLEM = "application/problem+json"

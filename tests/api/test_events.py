@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from module_helpers import open_agreement
 
-from ledger.services import ParkServices
+from ledger.app.services import ParkServices
 from tests.conftest import Suite
 
 ETH = 10**18

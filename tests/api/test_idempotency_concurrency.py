@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 
-from ledger import signing
-from ledger.demo import DAY, text_hash
-from ledger.services import ParkServices
+from ledger.app.services import ParkServices
+from ledger.dev.demo import DAY, text_hash
+from ledger.domain import signing
 from tests.demo_park import DemoPark, DemoServer
 
 CLIENTS = 32

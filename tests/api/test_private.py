@@ -12,12 +12,12 @@ from eth_keys import keys
 from eth_utils import keccak
 from fastapi.testclient import TestClient
 
+from ledger.app.services import ParkServices
 from ledger.client import Ledger
+from ledger.domain.structs import AgreementParams
 from ledger.evidence import seal
-from ledger.queries import AUDITOR_ROLE
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
-from ledger.structs import AgreementParams
+from ledger.infra.runtime import ParkRuntime
+from ledger.reads.queries import AUDITOR_ROLE
 from tests.api.conftest import sign_in
 from tests.conftest import Suite
 

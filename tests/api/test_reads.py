@@ -16,8 +16,8 @@ from module_helpers import (
     record_batch,
 )
 
-from ledger.queries import encode_cursor
-from ledger.services import ParkServices
+from ledger.app.services import ParkServices
+from ledger.reads.queries import encode_cursor
 from tests.conftest import Suite
 
 ETH = 10**18

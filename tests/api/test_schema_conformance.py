@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.routes.params import ADDRESS_PATTERN, MAX_SAFE_INTEGER
-from ledger.services import ParkServices
+from ledger.app.services import ParkServices
 from tests.api.conftest import sign_in
 from tests.api.test_private import grant_auditor
 from tests.conftest import Suite

@@ -16,10 +16,10 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 
-from ledger import signing
-from ledger.chain.anvil import free_port
-from ledger.chain.base import dev_accounts
 from ledger.client import Ledger
+from ledger.domain import signing
+from ledger.infra.chain.anvil import free_port
+from ledger.infra.chain.base import dev_accounts
 from tests.api.test_private import propose_between
 
 

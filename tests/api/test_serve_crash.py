@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ledger.chain.anvil import free_port, port_in_use
+from ledger.infra.chain.anvil import free_port, port_in_use
 from tests.api.test_serve import children_of, start_server, stop, wait_ready
 
 NESTING = 99_000  # 198 KB, well under the 1 MiB body limit: the crash the review found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ledger.chain.anvil import free_port
+from ledger.infra.chain.anvil import free_port
 from tests.api.test_serve import start_server, stop, wait_ready
 from tests.cli.test_walkthrough import run_script, script_body, sh_block
 

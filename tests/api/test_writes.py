@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from module_helpers import register_all
 
-from ledger import signing
+from ledger.app.services import ParkServices
 from ledger.client import Ledger
-from ledger.queries import AUDITOR_ROLE
-from ledger.services import ParkServices
+from ledger.domain import signing
+from ledger.reads.queries import AUDITOR_ROLE
 from tests.api.conftest import client_with, sign_in
 from tests.conftest import Suite
 

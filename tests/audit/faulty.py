@@ -8,7 +8,7 @@ instead of silently auditing a stale copy.
 
 from __future__ import annotations
 
-from ledger.compiler import CompileResult, compile_sources, project_sources
+from ledger.infra.compiler import CompileResult, compile_sources, project_sources
 
 REVENUE_PATH = "contracts/Revenue.sol"
 COMMITMENTS_PATH = "contracts/Commitments.sol"

@@ -14,15 +14,15 @@ from eth_utils import keccak
 from sqlalchemy import text
 
 from ledger.audit import AuditReport, audit_history, collect, run_audit, to_html, to_markdown
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.config import get_settings
-from ledger.deploy import Deployment, deploy_suite
-from ledger.errors import RevertError
-from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
-from ledger.revert import ErrorDecoder
-from ledger.sandbox import Sandbox as Suite
-from ledger.suite import PARK_SUITE
+from ledger.dev.sandbox import Sandbox as Suite
+from ledger.domain.errors import RevertError
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.config import get_settings
+from ledger.infra.deploy import Deployment, deploy_suite
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.suite import PARK_SUITE
+from ledger.reads.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
 from tests.audit.faulty import compile_faulty_project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
@@ -213,9 +213,11 @@ def test_audit_package_never_imports_the_index_or_the_outbox_when_loaded() -> No
     modules = [f"ledger.audit.{p.stem}" for p in AUDIT_PACKAGE.glob("*.py")]
     reached = _import_closure(modules)
     assert "ledger.audit.checks" in reached  # the walk follows the package
-    assert "ledger.indexer" in _import_closure(["ledger.services"])  # and would see a violation
+    assert "ledger.reads.indexer" in _import_closure(
+        ["ledger.app.services"]
+    )  # and would see a violation
     forbidden = sorted(
-        m for m in reached if m.startswith(("ledger.indexer", "ledger.relayer", "api"))
+        m for m in reached if m.startswith(("ledger.reads.indexer", "ledger.writes.relayer", "api"))
     )
     assert forbidden == []
 

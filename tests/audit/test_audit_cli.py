@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench.audit_speed import record_history
-from ledger.chain import AnvilChain
-from ledger.compiler import CompileResult
-from ledger.deploy import deploy_suite, manifest_path
-from ledger.sandbox import Sandbox
+from ledger.dev.sandbox import Sandbox
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import deploy_suite, manifest_path
 
 pytestmark = pytest.mark.anvil
 

@@ -19,11 +19,11 @@ from bench.ingest import ingest
 from bench.peers import eas, payment_splitter, safe
 from bench.reads import reads
 from bench.report import Section
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.deploy import Deployment
-from ledger.sandbox import Sandbox
-from ledger.toolchain import solc_version
+from ledger.dev.sandbox import Sandbox
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import Deployment
+from ledger.infra.toolchain import solc_version
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from ledger.chain import AnvilChain
 from ledger.client import Ledger
-from ledger.deploy import manifest_path
+from ledger.infra.chain import AnvilChain
+from ledger.infra.deploy import manifest_path
 
 TIMEOUT_S = 120
 

@@ -3,7 +3,7 @@ subprocesses against a real anvil, the outcome checked on chain through the clie
 
 from __future__ import annotations
 
-from ledger.structs import CommitmentStatus
+from ledger.domain.structs import CommitmentStatus
 from tests.cli.conftest import Node, register_firms
 
 BOND = 10**17

@@ -18,8 +18,8 @@ import httpx
 import pytest
 from eth_utils import keccak
 
-from ledger.chain.anvil import free_port, port_in_use
-from ledger.structs import AgreementParams
+from ledger.domain.structs import AgreementParams
+from ledger.infra.chain.anvil import free_port, port_in_use
 from tests.cli.conftest import TIMEOUT_S, Cli, Node, cli_env, register_firms
 
 STUDIO = "0x976EA74026E726554dB657fA54763abd0C3a0aa9"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from ledger.app.services import OUTBOX_FILE
 from ledger.cli import main
-from ledger.relayer import Intent
-from ledger.relayer.outbox import Outbox
-from ledger.services import OUTBOX_FILE
+from ledger.writes.relayer import Intent
+from ledger.writes.relayer.outbox import Outbox
 from tests.cli.conftest import Cli, cli_env
 
 TARGET = "0x5FbDB2315678afecb367f032d93F642f64180aa3"

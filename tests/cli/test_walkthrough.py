@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ledger.chain.anvil import free_port
-from ledger.chain.base import dev_accounts
+from ledger.infra.chain.anvil import free_port
+from ledger.infra.chain.base import dev_accounts
 from tests.cli.conftest import cli_env
 from tests.cli.test_first_hour import running
 

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from eth_utils import keccak
 
-from ledger.chain.anvil import free_port
 from ledger.cli import main
-from ledger.keys import PASSWORD_ENV, KeyStore
-from ledger.structs import (
+from ledger.domain.structs import (
     AgreementParams,
     AgreementStatus,
     ContributionStatus,
     ParticipantKind,
     ProposalStatus,
 )
+from ledger.infra.chain.anvil import free_port
+from ledger.infra.keys import PASSWORD_ENV, KeyStore
 from tests.cli.conftest import Cli, Node, register_firms
 
 ETHER = 10**18

@@ -9,7 +9,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from ledger.client import Ledger
-from ledger.structs import AgreementParams, ParticipantKind
+from ledger.domain.structs import AgreementParams, ParticipantKind
 from tests.conftest import Suite
 
 SALT = keccak(text="client-salt")

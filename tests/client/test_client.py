@@ -7,7 +7,7 @@ import pytest
 from eth_utils import keccak
 
 from ledger.client import Ledger
-from ledger.errors import (
+from ledger.domain.errors import (
     IntentConflictError,
     NonceMismatchError,
     NotAPartyError,
@@ -16,8 +16,7 @@ from ledger.errors import (
     SignatureExpiredError,
     ValidationError,
 )
-from ledger.intents import check_consent, check_records, check_vote
-from ledger.structs import (
+from ledger.domain.structs import (
     DEFAULT_CHALLENGE_WINDOW,
     AgreementParams,
     AgreementStatus,
@@ -33,6 +32,7 @@ from ledger.structs import (
     ResolutionOutcome,
     VoteSupport,
 )
+from ledger.writes.intents import check_consent, check_records, check_vote
 from tests.client.conftest import Park
 from tests.conftest import Suite
 

@@ -12,13 +12,10 @@ from pathlib import Path
 import pytest
 from eth_utils import keccak
 
-from ledger.chain import AnvilChain
 from ledger.client import Ledger
-from ledger.compiler import compile_project
-from ledger.demo import DemoCast, run_demo
-from ledger.deploy import deploy_suite, manifest_path
-from ledger.errors import ChainMismatchError, RevertError
-from ledger.structs import (
+from ledger.dev.demo import DemoCast, run_demo
+from ledger.domain.errors import ChainMismatchError, RevertError
+from ledger.domain.structs import (
     AgreementStatus,
     CommitmentStatus,
     ContributionStatus,
@@ -26,6 +23,9 @@ from ledger.structs import (
     ParticipantStatus,
     ProposalStatus,
 )
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import compile_project
+from ledger.infra.deploy import deploy_suite, manifest_path
 
 ETHER = 10**18
 

@@ -17,7 +17,7 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from ledger.errors import RevertError
+from ledger.domain.errors import RevertError
 
 BPS = 10_000
 ZERO_ADDRESS = "0x" + "00" * 20

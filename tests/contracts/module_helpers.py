@@ -23,7 +23,7 @@ from eth_abi import encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from ledger.errors import RevertError
+from ledger.domain.errors import RevertError
 
 FIXED, WEIGHTED = 0, 1
 PENDING, CONFIRMED, DISPUTED, REJECTED = range(4)

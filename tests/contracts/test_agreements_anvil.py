@@ -21,10 +21,10 @@ from agreement_helpers import (
 from eth_abi import encode
 from eth_utils import keccak
 
-from ledger.chain import AnvilChain
-from ledger.compiler import CompileResult
-from ledger.deploy import deploy_suite
-from ledger.sandbox import Sandbox
+from ledger.dev.sandbox import Sandbox
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import deploy_suite
 
 pytestmark = pytest.mark.anvil
 

@@ -9,7 +9,7 @@ from agreement_helpers import events, grant_registrar, register
 from eth_utils import keccak
 from module_helpers import open_agreement, record, reverts
 
-from ledger.errors import RevertError
+from ledger.domain.errors import RevertError
 
 FIRM, DESIGN_STUDIO, UNIVERSITY = 0, 1, 2
 NONE, ACTIVE, SUSPENDED = 0, 1, 2

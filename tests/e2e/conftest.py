@@ -1,5 +1,5 @@
 """The dashboard in Debian's Chromium, driven by Playwright, against the real app served by
-uvicorn on loopback over the in-process chain with the demo's exhibition (ledger/demo.py)."""
+uvicorn on loopback over the in-process chain with the demo's exhibition (ledger/dev/demo.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from ledger.demo import DemoCast, DemoSummary
+from ledger.dev.demo import DemoCast, DemoSummary
 from tests.demo_park import DemoPark, DemoServer
 from tests.e2e.wallet import install_wallet
 

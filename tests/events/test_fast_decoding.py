@@ -15,11 +15,11 @@ from hexbytes import HexBytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.compiler import CompileResult
-from ledger.errors import EventDecodeError
-from ledger.events import EventCatalog, EventSpec, fold, log_source
-from ledger.events.fastabi import compile_layout
-from ledger.sandbox import Sandbox
+from ledger.dev.sandbox import Sandbox
+from ledger.domain.errors import EventDecodeError
+from ledger.infra.compiler import CompileResult
+from ledger.infra.events import EventCatalog, EventSpec, fold, log_source
+from ledger.infra.events.fastabi import compile_layout
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 

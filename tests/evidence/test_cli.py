@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from ledger import keys
 from ledger.cli import evidence_commands
-from ledger.errors import NotAuthorisedReaderError
+from ledger.domain.errors import NotAuthorisedReaderError
 from ledger.evidence import ParticipantKey
+from ledger.infra import keys
 from tests.evidence.conftest import DOCUMENT
 
 

@@ -6,7 +6,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from ledger.errors import ValidationError
+from ledger.domain.errors import ValidationError
 from ledger.evidence import (
     ParticipantKey,
     address_of,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger.config import LedgerSettings
-from ledger.errors import EvidenceTamperedError, NotFoundError
+from ledger.domain.errors import EvidenceTamperedError, NotFoundError
 from ledger.evidence import EvidenceStore, SealedDocument
+from ledger.infra.config import LedgerSettings
 
 
 def test_put_ciphertext_addresses_by_sha256_when_stored_twice(store: EvidenceStore) -> None:

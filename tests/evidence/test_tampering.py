@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ledger.errors import EvidenceTamperedError, NotFoundError
+from ledger.domain.errors import EvidenceTamperedError, NotFoundError
 from ledger.evidence import EvidenceStore, ParticipantKey, SealedDocument, read
 from ledger.evidence.access_log import sign_entry
 from ledger.evidence.ecies import unwrap_key, wrap_key

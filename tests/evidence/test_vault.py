@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.errors import EvidenceError, NotAuthorisedReaderError, NotFoundError, ValidationError
+from ledger.domain.errors import (
+    EvidenceError,
+    NotAuthorisedReaderError,
+    NotFoundError,
+    ValidationError,
+)
 from ledger.evidence import (
     EvidenceStore,
     ParticipantKey,

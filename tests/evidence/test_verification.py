@@ -8,7 +8,7 @@ import pytest
 from Crypto.Hash import keccak
 from eth_abi import encode
 
-from ledger.errors import NotAuthorisedReaderError, ValidationError
+from ledger.domain.errors import NotAuthorisedReaderError, ValidationError
 from ledger.evidence import (
     EvidenceStore,
     ParticipantKey,

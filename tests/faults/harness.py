@@ -24,15 +24,21 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
 
+from ledger.app.services import OUTBOX_FILE, ParkServices
 from ledger.audit import History, audit_history, collect
 from ledger.audit.checks import records_of
-from ledger.chain import AnvilChain, RpcChain
-from ledger.errors import LedgerError
-from ledger.indexer import Indexer, IndexerConfig, create_index_engine, dump_tables, park_projectors
-from ledger.relayer import EntryStatus, Outbox, RelayerConfig, TxStatus
-from ledger.revert import ErrorDecoder
-from ledger.runtime import ParkRuntime
-from ledger.services import OUTBOX_FILE, ParkServices
+from ledger.domain.errors import LedgerError
+from ledger.infra.chain import AnvilChain, RpcChain
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.runtime import ParkRuntime
+from ledger.reads.indexer import (
+    Indexer,
+    IndexerConfig,
+    create_index_engine,
+    dump_tables,
+    park_projectors,
+)
+from ledger.writes.relayer import EntryStatus, Outbox, RelayerConfig, TxStatus
 from tests.faults.rpc_proxy import FaultyRpcProxy
 from tests.faults.workload import CLAIM_KIND, Base, Job, write_jobs
 

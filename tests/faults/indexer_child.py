@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from ledger.chain import RpcChain
-from ledger.compiler import compile_project
-from ledger.deploy import load_manifest
-from ledger.events import StreamProgress
-from ledger.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
+from ledger.infra.chain import RpcChain
+from ledger.infra.compiler import compile_project
+from ledger.infra.deploy import load_manifest
+from ledger.infra.events import StreamProgress
+from ledger.reads.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
 
 
 def report(progress: StreamProgress) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from eth_account import Account
 
-from ledger import intents
-from ledger.chain import RpcChain
-from ledger.compiler import compile_project
-from ledger.relayer import Relayer
-from ledger.revert import ErrorDecoder
+from ledger.infra.chain import RpcChain
+from ledger.infra.compiler import compile_project
+from ledger.infra.revert import ErrorDecoder
+from ledger.writes import intents
+from ledger.writes.relayer import Relayer
 from tests.faults.workload import read_jobs
 
 GIVE_UP_S = 30.0

@@ -13,13 +13,13 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_bytes
 
-from ledger import intents
-from ledger.chain import AnvilChain
 from ledger.client import Ledger
-from ledger.compiler import CompileResult, compile_project
-from ledger.deploy import Deployment, deploy_suite, manifest_path
-from ledger.relayer import Intent
-from ledger.structs import ZERO_ADDRESS, AgreementParams, Contribution, ContributionKind
+from ledger.domain.structs import ZERO_ADDRESS, AgreementParams, Contribution, ContributionKind
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import CompileResult, compile_project
+from ledger.infra.deploy import Deployment, deploy_suite, manifest_path
+from ledger.writes import intents
+from ledger.writes.relayer import Intent
 from tests.client.conftest import open_park
 
 DAY = 86_400

@@ -20,13 +20,13 @@ from sqlalchemy import Engine, create_engine, text
 from web3 import Web3
 from web3.contract import Contract
 
-from ledger.chain import ChainBackend
-from ledger.compiler import CompileResult, compile_sources
-from ledger.config import get_settings
-from ledger.events import HashChainRules
-from ledger.indexer import Indexer, IndexerConfig, create_index_engine
-from ledger.revert import ErrorDecoder
-from ledger.tx import transact
+from ledger.infra.chain import ChainBackend
+from ledger.infra.compiler import CompileResult, compile_sources
+from ledger.infra.config import get_settings
+from ledger.infra.events import HashChainRules
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.tx import transact
+from ledger.reads.indexer import Indexer, IndexerConfig, create_index_engine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "contracts" / "fixtures"
 EMITTER = "IndexerEmitter"

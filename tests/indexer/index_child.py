@@ -7,7 +7,7 @@ import sys
 
 from web3 import Web3
 
-from ledger.indexer import Indexer, create_index_engine
+from ledger.reads.indexer import Indexer, create_index_engine
 from tests.indexer.conftest import EMITTER, compile_emitter, emitter_config
 
 

@@ -9,8 +9,8 @@ from eth_utils import keccak
 from module_helpers import C_BREACHED, DAY, confirm_one_resolve_one, open_agreement
 from sqlalchemy import Engine
 
-from ledger.indexer import Indexer, IndexerConfig, park_projectors
-from ledger.sandbox import Sandbox
+from ledger.dev.sandbox import Sandbox
+from ledger.reads.indexer import Indexer, IndexerConfig, park_projectors
 
 ETH = 10**18
 

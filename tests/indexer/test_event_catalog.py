@@ -7,9 +7,9 @@ import json
 from web3 import Web3
 from web3.contract import Contract
 
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.events import EventCatalog, LogStreamer, fold
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.events import EventCatalog, LogStreamer, fold
 from tests.indexer.conftest import (
     EMITTER,
     EMITTER_RULES,

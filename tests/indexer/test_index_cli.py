@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.chain import AnvilChain
 from ledger.cli import index_commands
-from ledger.compiler import CompileResult
-from ledger.deploy import deploy_suite
-from ledger.errors import LedgerError
+from ledger.domain.errors import LedgerError
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import deploy_suite
 
 pytestmark = pytest.mark.anvil
 

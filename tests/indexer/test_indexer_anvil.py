@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ledger.chain import AnvilChain
-from ledger.compiler import CompileResult
-from ledger.deploy import deploy_suite
-from ledger.indexer import create_index_engine, dump_tables
-from ledger.indexer.models import AgreementHead, AgreementRevenue, Balance
-from ledger.sandbox import Sandbox
+from ledger.dev.sandbox import Sandbox
+from ledger.infra.chain import AnvilChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import deploy_suite
+from ledger.reads.indexer import create_index_engine, dump_tables
+from ledger.reads.indexer.models import AgreementHead, AgreementRevenue, Balance
 from tests.indexer.conftest import deploy_emitter, emit_history, emitter_config, make_indexer
 from tests.indexer.park_workflow import park_indexer, park_workflow
 
@@ -116,7 +116,7 @@ def test_rebuild_in_small_chunks_ends_verified_when_anvil_restarted_from_its_sta
         with AnvilChain(state_file=state_file, log_file=tmp_path / "anvil.log") as node:
             suite = Sandbox.on(chain=node, artifacts=artifacts, deployment=deployment)
             indexer = park_indexer(suite, engine, max_chunk=3, initial_range=3)
-            with caplog.at_level(logging.INFO, logger="ledger.indexer.service"):
+            with caplog.at_level(logging.INFO, logger="ledger.reads.indexer.service"):
                 result = indexer.rebuild()
 
             assert result.chunks > 1

@@ -11,12 +11,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from web3.contract import Contract
 
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.errors import IndexMismatchError
-from ledger.events import DecodedEvent
-from ledger.indexer import Indexer, Projection, ProjectorSet, dump_tables
-from ledger.indexer.models import AgreementHead, Event, SyncState
+from ledger.domain.errors import IndexMismatchError
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.events import DecodedEvent
+from ledger.reads.indexer import Indexer, Projection, ProjectorSet, dump_tables
+from ledger.reads.indexer.models import AgreementHead, Event, SyncState
 from tests.indexer.conftest import (
     agreement,
     deploy_emitter,
@@ -107,7 +107,7 @@ def test_head_mismatch_is_flagged_and_logged_when_the_contract_head_differs(
     forged = agreement(1)
     emitter.functions.forgeHead(forged, b"\x66" * 32).transact({"from": chain.accounts[0].address})
 
-    with caplog.at_level(logging.ERROR, logger="ledger.indexer.service"):
+    with caplog.at_level(logging.ERROR, logger="ledger.reads.indexer.service"):
         result = make_indexer(chain.w3, engine, emitter_config(emitter)).sync()
 
     assert result.mismatches == ["0x" + forged.hex()]

@@ -11,11 +11,14 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.deploy import Deployment
-from ledger.indexer import dump_tables
-from ledger.indexer.models import (
+from ledger.dev.sandbox import Sandbox as Suite
+from ledger.domain.merkle import event_record_id
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import Deployment
+from ledger.infra.revert import ErrorDecoder
+from ledger.reads.indexer import dump_tables
+from ledger.reads.indexer.models import (
     Agreement,
     AgreementHead,
     AgreementParty,
@@ -33,9 +36,6 @@ from ledger.indexer.models import (
     Proposal,
     Vote,
 )
-from ledger.merkle import event_record_id
-from ledger.revert import ErrorDecoder
-from ledger.sandbox import Sandbox as Suite
 from tests.indexer.park_workflow import ETH, park_indexer, park_workflow
 
 

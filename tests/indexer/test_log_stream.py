@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from ledger.chain import MemoryChain
-from ledger.compiler import CompileResult
-from ledger.errors import LogRangeError
-from ledger.events import EventCatalog, LogStreamer, RawLog, StreamProgress
-from ledger.events.stream import TooManyResultsError, Web3LogSource
+from ledger.domain.errors import LogRangeError
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.events import EventCatalog, LogStreamer, RawLog, StreamProgress
+from ledger.infra.events.stream import TooManyResultsError, Web3LogSource
 from tests.indexer.conftest import EMITTER, EMITTER_RULES, deploy_emitter, emit_history
 
 

@@ -14,12 +14,12 @@ import pytest
 from web3 import Web3
 from web3.contract import Contract
 
-from ledger.chain import ChainBackend, MemoryChain
-from ledger.compiler import CompileResult, compile_sources
-from ledger.config import get_settings
-from ledger.relayer import Call, Intent, OutboxEntry, Relayer, RelayerConfig
-from ledger.revert import ErrorDecoder
-from ledger.tx import transact
+from ledger.infra.chain import ChainBackend, MemoryChain
+from ledger.infra.compiler import CompileResult, compile_sources
+from ledger.infra.config import get_settings
+from ledger.infra.revert import ErrorDecoder
+from ledger.infra.tx import transact
+from ledger.writes.relayer import Call, Intent, OutboxEntry, Relayer, RelayerConfig
 
 FIXTURES = Path(__file__).resolve().parent.parent / "contracts" / "fixtures"
 RELAYER_ACCOUNT = 9  # a dev account no other fixture sends from

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from eth_account import Account
 
-from ledger.chain import RpcChain
-from ledger.relayer import Intent, Relayer
-from ledger.revert import ErrorDecoder
+from ledger.infra.chain import RpcChain
+from ledger.infra.revert import ErrorDecoder
+from ledger.writes.relayer import Intent, Relayer
 
 
 def main(argv: list[str]) -> None:

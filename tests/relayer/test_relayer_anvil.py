@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from web3.contract import Contract
 
-from ledger.chain import AnvilChain, RpcChain
-from ledger.compiler import CompileResult
-from ledger.errors import ChainUnavailableError
-from ledger.relayer import EntryStatus, Intent, TxPurpose, TxStatus
-from ledger.revert import ErrorDecoder
+from ledger.domain.errors import ChainUnavailableError
+from ledger.infra.chain import AnvilChain, RpcChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.revert import ErrorDecoder
+from ledger.writes.relayer import EntryStatus, Intent, TxPurpose, TxStatus
 from tests.relayer.conftest import (
     RECORD,
     RELAYER_ACCOUNT,

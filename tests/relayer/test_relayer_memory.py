@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from web3.contract import Contract
 
-from ledger.chain import MemoryChain
-from ledger.errors import ChainMismatchError, RelayerBusyError, RelayerTimeoutError
-from ledger.relayer import EntryStatus, Outbox, RelayerConfig, TxStatus
+from ledger.domain.errors import ChainMismatchError, RelayerBusyError, RelayerTimeoutError
+from ledger.infra.chain import MemoryChain
+from ledger.writes.relayer import EntryStatus, Outbox, RelayerConfig, TxStatus
 from tests.relayer.conftest import (
     RECORD,
     RELAYER_ACCOUNT,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.errors import IdempotencyConflictError, OutboxEntryNotFoundError, ValidationError
-from ledger.relayer import EntryStatus, Intent, Outbox, RelayerConfig, TxPurpose, quote_fees
-from ledger.relayer.broadcast import Outcome, classify
-from ledger.relayer.outbox import SignedTx
+from ledger.domain.errors import IdempotencyConflictError, OutboxEntryNotFoundError, ValidationError
+from ledger.writes.relayer import EntryStatus, Intent, Outbox, RelayerConfig, TxPurpose, quote_fees
+from ledger.writes.relayer.broadcast import Outcome, classify
+from ledger.writes.relayer.outbox import SignedTx
 
 TARGET = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 GWEI = 10**9

@@ -40,8 +40,8 @@ from module_helpers import (
     register_all,
 )
 
-from ledger.errors import RevertError
-from ledger.tx import transact
+from ledger.domain.errors import RevertError
+from ledger.infra.tx import transact
 
 ETH = 10**18
 ACCEPT, REENTER, BURN_GAS = range(3)

@@ -36,18 +36,13 @@ from hypothesis.stateful import (
 )
 from web3.contract import Contract
 
-from ledger.chain import MemoryChain
 from ledger.client import Ledger
 from ledger.client.commitments import RULINGS
 from ledger.client.views import RevenueAccount, TxResult
-from ledger.compiler import CompileResult
-from ledger.deploy import Deployment
-from ledger.errors import RevertError
-from ledger.events import DecodedEvent, LogStreamer
-from ledger.events.hashchain import fold
-from ledger.merkle import RecordedBatch
-from ledger.sandbox import Sandbox as Suite
-from ledger.structs import (
+from ledger.dev.sandbox import Sandbox as Suite
+from ledger.domain.errors import RevertError
+from ledger.domain.merkle import RecordedBatch
+from ledger.domain.structs import (
     DEFAULT_CHALLENGE_WINDOW,
     ZERO_ADDRESS,
     AgreementParams,
@@ -65,7 +60,12 @@ from ledger.structs import (
     RevenueMode,
     VoteSupport,
 )
-from ledger.tx import transact
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import Deployment
+from ledger.infra.events import DecodedEvent, LogStreamer
+from ledger.infra.events.hashchain import fold
+from ledger.infra.tx import transact
 
 DAY = 86_400
 BPS = 10_000

@@ -18,11 +18,11 @@ from module_helpers import open_agreement_with_contract, register_all
 from api.app import create_app
 from api.middleware import JsonDepthScanner, JsonTooDeepError, RateLimitMiddleware
 from api.settings import ApiSettings
-from ledger import signing
-from ledger.chain.anvil import free_port
-from ledger.errors import IntentConflictError
-from ledger.relayer import EntryStatus, Failure, Intent, Outbox
-from ledger.services import ParkServices
+from ledger.app.services import ParkServices
+from ledger.domain import signing
+from ledger.domain.errors import IntentConflictError
+from ledger.infra.chain.anvil import free_port
+from ledger.writes.relayer import EntryStatus, Failure, Intent, Outbox
 from tests.api import conftest as api_fixtures
 from tests.api import test_writes
 from tests.api.conftest import sign_in

@@ -28,7 +28,7 @@ from module_helpers import (
     reverts,
 )
 
-from ledger.errors import RevertError
+from ledger.domain.errors import RevertError
 
 ETH = 10**18
 FOR, AGAINST = 1, 0

@@ -24,7 +24,8 @@ from eth_account.signers.local import LocalAccount
 from eth_keys.backends.native.main import NativeECCBackend
 from fastapi.testclient import TestClient
 
-from ledger.errors import EvidenceLimitError, EvidenceTamperedError
+from ledger.app.services import ParkServices
+from ledger.domain.errors import EvidenceLimitError, EvidenceTamperedError
 from ledger.evidence import (
     EvidenceLimits,
     EvidenceStore,
@@ -36,8 +37,7 @@ from ledger.evidence import (
     upload,
 )
 from ledger.evidence.sealing import content_aad, unwrap_data_key
-from ledger.runtime import ParkRuntime
-from ledger.services import ParkServices
+from ledger.infra.runtime import ParkRuntime
 from tests.api.conftest import api_settings, app, client, runtime, services, sign_in  # noqa: F401
 from tests.api.test_private import indexed_pair_agreement, public_key, sealed_upload
 from tests.conftest import Suite

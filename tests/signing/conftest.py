@@ -9,8 +9,8 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from ledger import signing
-from ledger.structs import AgreementParams, ConsentSignature, agreement_id_of
+from ledger.domain import signing
+from ledger.domain.structs import AgreementParams, ConsentSignature, agreement_id_of
 from tests.conftest import Suite
 
 SALT = keccak(text="signing-salt")

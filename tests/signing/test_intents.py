@@ -8,7 +8,8 @@ from pathlib import Path
 from eth_utils import keccak
 
 from ledger.client import SignedRecords
-from ledger.intents import (
+from ledger.domain.structs import ConsentSignature, Contribution, VoteSignature
+from ledger.writes.intents import (
     BATCHERS,
     CONSENT_KIND,
     RECORD_KIND,
@@ -17,8 +18,7 @@ from ledger.intents import (
     encode_record,
     encode_vote,
 )
-from ledger.relayer import EntryStatus, Relayer, RelayerConfig
-from ledger.structs import ConsentSignature, Contribution, VoteSignature
+from ledger.writes.relayer import EntryStatus, Relayer, RelayerConfig
 from tests.conftest import Suite
 from tests.signing.conftest import Proposed, consent_of
 

@@ -9,10 +9,10 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak
 
-from ledger import signing
-from ledger.errors import SignatureError
-from ledger.merkle import RecordedBatch
-from ledger.structs import (
+from ledger.domain import signing
+from ledger.domain.errors import SignatureError
+from ledger.domain.merkle import RecordedBatch
+from ledger.domain.structs import (
     AgreementParams,
     AiProvenance,
     ConsentSignature,
