@@ -177,9 +177,12 @@ def run_mutant(mutant: Mutant, copy: Path, *, timeout: float) -> Outcome:
             result = run([*pytest, *mutant.tests])
         except subprocess.TimeoutExpired:
             return Outcome(mutant, "KILLED", time.monotonic() - start, "timeout")
-    seconds = time.monotonic() - start
+    return _verdict(mutant, result, time.monotonic() - start)
+
+
+def _verdict(mutant: Mutant, result: subprocess.CompletedProcess[str], seconds: float) -> Outcome:
+    """What the mutant's test run says: pytest exits 0 (all passed), 1 (some failed) or else."""
     last = (result.stdout.strip().splitlines() or [""])[-1]
-    # pytest: 0 all passed, 1 some failed; anything else means the run itself went wrong.
     if result.returncode == 0:
         return Outcome(mutant, "SURVIVED", seconds, last)
     if result.returncode == 1:

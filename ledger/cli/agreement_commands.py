@@ -43,6 +43,13 @@ SIGNATURE_TTL_S = DAY
 
 def register(commands: Any) -> None:
     """Add `participants`, `agreements` and `sign` to the parser."""
+    _register_participants(commands)
+    _register_agreements(commands)
+    _register_sign(commands)
+
+
+def _register_participants(commands: Any) -> None:
+    """`participants`: the registry's commands."""
     people = commands.add_parser("participants", help="the park registry")
     sub = people.add_subparsers(dest="participants_command", required=True, metavar="ACTION")
     cmd = subcommand(sub, "register", "register a participant (registrar)", run_register)
@@ -69,6 +76,9 @@ def register(commands: Any) -> None:
     cmd.add_argument("token")
     cmd.add_argument("--withdraw", action="store_true", help="withdraw the admission instead")
 
+
+def _register_agreements(commands: Any) -> None:
+    """`agreements`: propose, read and consent."""
     agreements = commands.add_parser("agreements", help="multi-party agreements")
     sub = agreements.add_subparsers(dest="agreements_command", required=True, metavar="ACTION")
     cmd = subcommand(sub, "propose", "propose an agreement (you consent by proposing)", run_propose)
@@ -115,6 +125,9 @@ def register(commands: Any) -> None:
         help="files written by `sign consent` (relay them)",
     )
 
+
+def _register_sign(commands: Any) -> None:
+    """`sign`: EIP-712 payloads and signatures for offline signing."""
     sign = commands.add_parser("sign", help="EIP-712 payloads and signatures for offline signing")
     sub = sign.add_subparsers(dest="sign_command", required=True, metavar="INTENT")
     subcommand(sub, "consent", "consent to the current version", run_sign_consent, "agreement")

@@ -100,27 +100,39 @@ class ErrorDecoder:
 def revert_data(exc: BaseException) -> bytes | None:
     """Extract raw revert bytes from the exceptions web3 (JSON-RPC) and eth-tester raise."""
     if isinstance(exc, (ContractCustomError, ContractLogicError, ContractPanicError)):
-        raw = exc.data
-        if isinstance(raw, bytes):
-            return raw
-        if isinstance(raw, str) and raw.startswith("0x"):
-            return bytes.fromhex(raw[2:])
-        if isinstance(raw, dict) and isinstance(raw.get("data"), str):
-            return bytes.fromhex(str(raw["data"])[2:])
-        if exc.message and "reverted" in exc.message:
-            return b""
+        data = _web3_revert_data(exc)
+        if data is not None:
+            return data
     if type(exc).__name__ == "TransactionFailed":
-        text = str(exc.args[0]) if exc.args else ""
-        match = _BYTES_LITERAL.search(text)
-        if match:
-            literal = ast.literal_eval(match.group(1))
-            if isinstance(literal, bytes):
-                return literal
-        if text.startswith("execution reverted: "):
-            reason = text[len("execution reverted: ") :]
-            hex_match = _HEX_DATA.fullmatch(reason.strip())
-            if hex_match:
-                return bytes.fromhex(hex_match.group(0)[2:])
-            return ERROR_STRING_SELECTOR + abi_encode(["string"], [reason])
+        return _tester_revert_data(str(exc.args[0]) if exc.args else "")
+    return None
+
+
+def _web3_revert_data(exc: ContractLogicError) -> bytes | None:
+    """The revert bytes web3 carries in `exc.data` (bytes, hex or a JSON-RPC error object)."""
+    raw = exc.data
+    if isinstance(raw, bytes):
+        return raw
+    if isinstance(raw, str) and raw.startswith("0x"):
+        return bytes.fromhex(raw[2:])
+    if isinstance(raw, dict) and isinstance(raw.get("data"), str):
+        return bytes.fromhex(str(raw["data"])[2:])
+    if exc.message and "reverted" in exc.message:
         return b""
     return None
+
+
+def _tester_revert_data(text: str) -> bytes:
+    """The revert bytes in eth-tester's `TransactionFailed` text: a bytes literal or a reason."""
+    match = _BYTES_LITERAL.search(text)
+    if match:
+        literal = ast.literal_eval(match.group(1))
+        if isinstance(literal, bytes):
+            return literal
+    if text.startswith("execution reverted: "):
+        reason = text[len("execution reverted: ") :]
+        hex_match = _HEX_DATA.fullmatch(reason.strip())
+        if hex_match:
+            return bytes.fromhex(hex_match.group(0)[2:])
+        return ERROR_STRING_SELECTOR + abi_encode(["string"], [reason])
+    return b""

@@ -126,7 +126,10 @@ RULE_CASES = [
 ]  # fmt: skip
 
 
-def _broken(case: str, p: Params, a: list[LocalAccount], suite: Any) -> tuple[Params, str, Any]:
+# NOTE: a table of cases, one return per broken rule: its length is the number of rules.
+def _broken(  # noqa: C901, PLR0911, PLR0912
+    case: str, p: Params, a: list[LocalAccount], suite: Any
+) -> tuple[Params, str, Any]:
     """Params breaking one rule, the expected error and its arguments (None: not checked)."""
     now = suite.chain.timestamp()
     outsider = suite.accounts[9].address

@@ -48,7 +48,8 @@ def _inputs(artifacts: CompileResult, spec: EventSpec) -> list[dict[str, Any]]:
     return next(e["inputs"] for e in abi if e.get("type") == "event" and e["name"] == spec.name)
 
 
-def _values(param: Mapping[str, Any], max_items: int) -> st.SearchStrategy[Any]:
+# NOTE: one return per ABI type family, read as a table.
+def _values(param: Mapping[str, Any], max_items: int) -> st.SearchStrategy[Any]:  # noqa: PLR0911
     """eth-abi encodable values of an ABI parameter."""
     kind = str(param["type"])
     if kind.endswith("[]"):

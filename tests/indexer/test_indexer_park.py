@@ -65,7 +65,8 @@ def flow(park: tuple[Suite, dict[str, Any]]) -> dict[str, Any]:
     return park[1]
 
 
-def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(
+# NOTE: one indexed workflow, every read model compared with the chain in one place.
+def test_read_models_follow_the_chain_when_a_whole_workflow_is_indexed(  # noqa: PLR0915
     suite: Any, flow: dict[str, Any], engine: Engine
 ) -> None:
     result = park_indexer(suite, engine).sync()

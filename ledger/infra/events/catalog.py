@@ -368,15 +368,18 @@ def normalizer(param: Mapping[str, Any]) -> Normalizer:
         components = list(param.get("components", []))
         fields = [(component_name(c, i), normalizer(c)) for i, c in enumerate(components)]
         return lambda values: {n: f(v) for (n, f), v in zip(fields, values, strict=True)}
+    return _scalar_normalizer(kind)
+
+
+def _scalar_normalizer(kind: str) -> Normalizer:
+    """The normalizer of a scalar ABI type: checksummed addresses, 0x-hex bytes, Python ints."""
     if kind == "address":
         return checksum
     if kind.startswith("bytes"):
         return _hex
     if kind.startswith(("uint", "int")):
         return _int
-    if kind == "bool":
-        return _bool
-    return _identity
+    return _bool if kind == "bool" else _identity
 
 
 __all__ = [
