@@ -45,6 +45,45 @@ def test_deploy_wires_predicted_addresses_and_writes_the_manifest(
     assert receipt["blockNumber"] == counter["block"]
     code = chain.w3.eth.get_code(counter["address"])
     assert counter["runtimeCodeHash"] == "0x" + keccak(code).hex()
+    assert manifest["version"] == 2
+    assert counter["abi"] == artifacts["Counter"].abi
+
+
+def test_an_event_decodes_from_the_manifest_alone(
+    chain: MemoryChain, artifacts: CompileResult, tmp_path: Path
+) -> None:
+    deployer = chain.accounts[0].address
+    deploy_suite(chain.w3, artifacts, deployer=deployer, suite=FIXTURE_SUITE, manifest_dir=tmp_path)
+    counter = json.loads(manifest_path(tmp_path, chain.chain_id).read_text())["contracts"][
+        "Counter"
+    ]
+    # NOTE: a third party holds only the manifest: address and ABI come from it, nothing else.
+    contract = chain.w3.eth.contract(address=counter["address"], abi=counter["abi"])
+    tx = contract.functions.increment(5).transact({"from": deployer})
+    receipt = chain.w3.eth.wait_for_transaction_receipt(tx)
+    (event,) = contract.events.CounterIncremented().process_receipt(receipt)
+    assert (event.args.caller, event.args.by, event.args.count) == (deployer, 5, 12)
+
+
+def test_a_version_1_manifest_gains_its_abis_when_verified(
+    chain: MemoryChain, artifacts: CompileResult, tmp_path: Path
+) -> None:
+    deployer = chain.accounts[0].address
+    deploy_suite(chain.w3, artifacts, deployer=deployer, suite=FIXTURE_SUITE, manifest_dir=tmp_path)
+    path = manifest_path(tmp_path, chain.chain_id)
+    old = json.loads(path.read_text())
+    old["version"] = 1
+    for entry in old["contracts"].values():
+        del entry["abi"]
+    path.write_text(json.dumps(old))
+
+    again = deploy_suite(
+        chain.w3, artifacts, deployer=deployer, suite=FIXTURE_SUITE, manifest_dir=tmp_path
+    )
+    upgraded = json.loads(path.read_text())
+    assert upgraded["version"] == 2
+    assert upgraded["contracts"]["Linked"]["abi"] == artifacts["Linked"].abi
+    assert again.address("Counter") == old["contracts"]["Counter"]["address"]
 
 
 def test_deploy_deploys_nothing_when_the_chain_holds_the_manifest(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,9 @@ from ledger.infra.suite import PARK_SUITE, ContractSpec
 
 log = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 1
+# NOTE: version 2 adds each contract's ABI, so that a third party decodes every event from the
+# manifest alone; version 1 manifests still load (without ABIs) and are upgraded when verified.
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class DeployedContract:
     block: int
     runtime_code_hash: str
     args: list[Any] = field(default_factory=list)
+    abi: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Deployment:
                     "block": c.block,
                     "runtimeCodeHash": c.runtime_code_hash,
                     "args": c.args,
+                    "abi": c.abi,
                 }
                 for name, c in self.contracts.items()
             },
@@ -104,6 +108,7 @@ class Deployment:
                         block=int(c["block"]),
                         runtime_code_hash=str(c["runtimeCodeHash"]),
                         args=list(c.get("args", [])),
+                        abi=list(c.get("abi", [])),
                     )
                     for name, c in data["contracts"].items()
                 },
@@ -195,12 +200,25 @@ def deploy_suite(
         ):
             verify_deployment(w3, existing, artifacts)
             log.info("deployment %s verified; nothing deployed", path)
-            return existing
+            return _with_abis(path, existing, artifacts)
         log.warning("the chain holds none of the contracts in %s; deploying anew", path)
     deployment = _deploy(w3, artifacts, deployer=deployer, suite=suite, chain_id=chain_id)
     if path is not None:
         write_manifest(path, deployment)
     return deployment
+
+
+def _with_abis(path: Path, deployment: Deployment, artifacts: CompileResult) -> Deployment:
+    """A verified manifest with every contract's ABI, rewritten if it lacked one (version 1)."""
+    if all(c.abi for c in deployment.contracts.values()):
+        return deployment
+    contracts = {
+        name: replace(c, abi=artifacts[name].abi) for name, c in deployment.contracts.items()
+    }
+    upgraded = replace(deployment, contracts=contracts, version=MANIFEST_VERSION)
+    write_manifest(path, upgraded)
+    log.info("deployment %s verified; its ABIs added (manifest version %d)", path, MANIFEST_VERSION)
+    return upgraded
 
 
 def predict_addresses(
@@ -257,6 +275,7 @@ def _deploy(
             block=int(receipt["blockNumber"]),
             runtime_code_hash=code_hash(code),
             args=[_jsonable(a) for a in args],
+            abi=list(artifact.abi),
         )
         log.info("deployed %s at %s", spec.name, address)
     return Deployment(
