@@ -4,6 +4,7 @@ deadline + grace with the bond to the co-parties, extension only through Governa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,9 +182,19 @@ def test_breach_forfeits_bond_to_co_parties_when_grace_has_passed(
     )
 
 
+# NOTE: the docs state this rule in one phrase; the test holds them to what the chain does
+# (an outside auditor once found two docs saying "by shares").
+BOND_RULE = "a breached bond is split by confirmed weight"
+BOND_RULE_DOCS = ("agreements.md", "module-interface.md", "commitments.md", "revenue.md")
+
+
 def test_breach_splits_bond_by_weight_when_agreement_is_weighted(
     suite: Any, parties: list[Any]
 ) -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    for name in BOND_RULE_DOCS:
+        text = " ".join((docs / name).read_text().split()).replace("**", "")
+        assert BOND_RULE.lower() in text.lower(), f"docs/{name} must state: {BOND_RULE}"
     revenue = suite["Revenue"]
     agreement = open_agreement(
         suite, parties, salt=b"\x22" * 32, revenue_mode=WEIGHTED, fund_share_bps=1000
