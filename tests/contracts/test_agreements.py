@@ -3,6 +3,7 @@ expiry, nonces, module-only entry points and the hash chain."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +37,15 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
+from ledger.infra.chain import MemoryChain
+from ledger.infra.compiler import CompileResult
+from ledger.infra.deploy import deploy_suite
+from ledger.infra.suite import PARK_SUITE
+
 SALT = b"\x01" * 32
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+ANVIL_CHAIN_ID = 31_337
 
 
 @pytest.fixture
@@ -794,11 +803,24 @@ def test_wiring_points_at_suite_when_deployed(suite: Any) -> None:
     ]
 
 
-def test_eip712_doc_example_matches_when_recomputed() -> None:
-    """The worked example of docs/eip712.md, recomputed with eth-account."""
-    key = keccak(text="park ledger example key")
-    signer = Account.from_key(key)
-    assert signer.address == "0x3CaD84d75baCcEea30e1F933E4B29B43Dc5FDaDF"
+def test_eip712_doc_example_matches_when_recomputed(artifacts: CompileResult) -> None:
+    """The worked example of docs/eip712.md, recomputed against a real deployment of the suite.
+
+    The addresses are those of a fresh chain with the dev deployer (`park-ledger node`, the
+    in-process chain), taken from an actual deployment, not typed in; the chain id is anvil's.
+    """
+    doc = " ".join((DOCS / "eip712.md").read_text().split())
+    fresh = MemoryChain()
+    deployment = deploy_suite(
+        fresh.w3, artifacts, deployer=fresh.accounts[0].address, suite=PARK_SUITE
+    )
+    agreements, governance = deployment.address("Agreements"), deployment.address("Governance")
+    assert f"Agreements at `{agreements}`" in doc
+    assert f"Governance at `{governance}`" in doc
+    assert f'"verifyingContract": "{agreements}"' in doc
+
+    signer = Account.from_key(keccak(text="park ledger example key"))
+    assert f"address `{signer.address}`; chain id {ANVIL_CHAIN_ID};" in doc
     params = Params(
         parties=[
             signer.address,
@@ -811,43 +833,34 @@ def test_eip712_doc_example_matches_when_recomputed() -> None:
         voting_period=86_400,
         challenge_window=259_200,
     )
-    assert params.hash().hex() == "e2cbba3c9df48d060cb3a7fed66d7f2d8f444bcd10286c8a3953d3a768a15829"
     aid = agreement_id(signer.address, keccak(text="salt-1"))
-    assert aid.hex() == "8c76d50b10b053ee26bec13771f45231583ec95a5fc35864652c1fa7784f9f0d"
     consent = consent_typed_data(
-        chain_id=31_337,
-        contract="0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        chain_id=ANVIL_CHAIN_ID,
+        contract=agreements,
         agreement=aid,
         version=1,
         params_hash=params.hash(),
         nonce=0,
         deadline=1_767_225_600,
     )
-    encoded = encode_typed_data(full_message=consent)
-    assert (
-        encoded.header.hex() == "9a89c9160344b1703077c88a0842fe4410ff778962c6dd33d1320192cd628551"
-    )
-    assert encoded.body.hex() == "c69f10e4ad50617cb3f0dedb8d32ed2d6bae1adf381fc6b90cc5ab3e81890abc"
-    assert typed_digest(consent).hex() == (
-        "43ebac00c0084e74727a16cfeddb0a34b26bb256ef852a5c83d220b3be531f66"
-    )
-    assert sign_typed(signer, consent).hex() == (
-        "7a936684a9db445762d2256a1892286794d6fbefa1154c465d5bbc50630f6442"
-        "26df7b40ea4a665c89a5c68faa770606c40e5d1283b2ed9742c05c74b82007a01c"
-    )
     vote = vote_typed_data(
-        chain_id=31_337,
-        contract="0x0165878A594ca255338adfa4d48449f69242Eb8F",
+        chain_id=ANVIL_CHAIN_ID,
+        contract=governance,
         agreement=aid,
         proposal_id=1,
         support=1,
         nonce=0,
         deadline=1_767_225_600,
     )
-    assert typed_digest(vote).hex() == (
-        "6e4481453cd2c765591816942d555192159f02d3284c42730b49f56c352a29f8"
-    )
-    assert sign_typed(signer, vote).hex() == (
-        "8102277eafa701f87e20e69d7128f6f0c4de5f2144f61686e6ee795d4060bb8a"
-        "0504b069dd42198784495196b118246651b50373a585247d47c6e2a1d82d3f001b"
-    )
+    expected = {"paramsHash": params.hash(), "agreementId": aid}
+    for label, typed in (("consent", consent), ("vote", vote)):
+        encoded = encode_typed_data(full_message=typed)
+        expected[f"{label} domainSeparator"] = encoded.header
+        expected[f"{label} structHash"] = encoded.body
+        expected[f"{label} digest"] = typed_digest(typed)
+    for name, value in expected.items():
+        assert "0x" + value.hex() in doc, f"docs/eip712.md: {name} should be 0x{value.hex()}"
+    for typed in (consent, vote):
+        signature = sign_typed(signer, typed).hex()
+        # NOTE: the page prints r and s on one line each and v apart, after a space.
+        assert f"0x{signature[:64]} {signature[64:128]} {signature[128:]}" in doc, signature
