@@ -27,6 +27,8 @@ from eth_account.signers.local import LocalAccount
 from ledger.client import Ledger
 from ledger.domain.errors import ConfigurationError, LedgerError
 from ledger.infra.chain import MemoryChain
+from ledger.infra.chain.base import DEV_CHAIN_IDS, dev_accounts
+from ledger.infra.config import get_settings
 from ledger.infra.lifecycle import Closing, start_loop
 from ledger.infra.runtime import ParkRuntime
 from ledger.reads.indexer import Indexer, IndexerConfig, create_index_engine, park_projectors
@@ -53,6 +55,12 @@ def relayer_account(runtime: ParkRuntime) -> LocalAccount:
         return account
     if len(runtime.chain.accounts) > 1:
         return runtime.chain.accounts[-1]
+    # NOTE: `--rpc` to a dev node (e.g. `park-ledger node` in another terminal): the same
+    # funded dev account the managed node would give, if the node really funds it.
+    if runtime.chain.chain_id in DEV_CHAIN_IDS:
+        candidate = dev_accounts(get_settings().dev_accounts)[-1]
+        if runtime.chain.w3.eth.get_balance(candidate.address) > 0:
+            return candidate
     raise ConfigurationError(
         f"no relayer account: set {RELAYER_KEY_ENV} to the private key of a funded account."
     )

@@ -22,8 +22,7 @@ from ledger.client import Ledger, TxResult
 from ledger.domain import validation as v
 from ledger.domain.errors import ConfigurationError, RevertError, ValidationError
 from ledger.infra.chain import ChainBackend
-from ledger.infra.chain.anvil import ANVIL_CHAIN_ID
-from ledger.infra.chain.base import dev_accounts
+from ledger.infra.chain.base import DEV_CHAIN_IDS, dev_accounts
 from ledger.infra.chain.factory import default_sender, open_chain
 from ledger.infra.compiler import compile_project
 from ledger.infra.config import LedgerSettings, get_settings
@@ -31,7 +30,6 @@ from ledger.infra.deploy import deploy_suite, load_manifest, manifest_path
 from ledger.infra.keys import KeyStore, load_key_file, read_password
 
 DEV_PREFIX = "dev:"
-DEV_CHAIN_IDS = frozenset({ANVIL_CHAIN_ID, 1337})
 ETHER = 10**18
 _HEX32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 

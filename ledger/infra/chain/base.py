@@ -14,6 +14,11 @@ from ledger.infra.lifecycle import Closing
 Account.enable_unaudited_hdwallet_features()
 
 
+# NOTE: chain ids of local development nodes (anvil, Hardhat/Ganache), whose dev accounts
+# derive from the public mnemonic: only there does the ledger use them without being told.
+DEV_CHAIN_IDS = frozenset({31337, 1337})
+
+
 def dev_accounts(count: int, mnemonic: str = DEV_MNEMONIC) -> list[LocalAccount]:
     """The funded development accounts both local backends derive from the dev mnemonic."""
     return [
