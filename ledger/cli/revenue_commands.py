@@ -4,13 +4,10 @@ commitments with deliverables, acceptances, rejections, arbitration, settlement 
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ledger.cli.session import (
-    ETHER,
     emit_view,
-    eth,
     hash_arg,
     human,
     open_session,
@@ -19,11 +16,10 @@ from ledger.cli.session import (
     tx_command,
 )
 from ledger.domain import validation as v
-from ledger.domain.errors import ValidationError
+from ledger.domain.amounts import format_amount, parse_amount
 from ledger.domain.structs import ZERO_ADDRESS
 
 DAY = 86_400
-UNITS = {"ether": ETHER, "eth": ETHER, "gwei": 10**9, "wei": 1}
 
 
 def register(commands: Any) -> None:
@@ -34,7 +30,9 @@ def register(commands: Any) -> None:
         sub, "deposit", "deposit revenue (ETH, or the agreement's ERC-20)", run_deposit, "agreement"
     )
     cmd.add_argument(
-        "--amount", required=True, help="with its unit: 2ether, 2.5 ETH, 20gwei or 1000wei"
+        "--amount",
+        required=True,
+        help="with its unit: 2ether, 2.5 ETH, 20gwei, 1000wei; a token's: 2.5 MNT, 1000base",
     )
     cmd = subcommand(sub, "claim", "claim what you are owed", run_claim, "agreement")
     cmd.add_argument("--fund", action="store_true", help="pay the culture fund its share instead")
@@ -55,7 +53,9 @@ def register(commands: Any) -> None:
     cmd.add_argument("--kind", default="deliverable", help="deliverable, quality_standard, …")
     cmd.add_argument("--description", required=True, help="description text, file or 0x-hash")
     cmd.add_argument("--deadline-days", type=int, required=True)
-    cmd.add_argument("--bond", default="0", help="with its unit, e.g. 0.5ether (default 0)")
+    cmd.add_argument(
+        "--bond", default="0", help="with its unit, e.g. 0.5ether or 10 MNT (default 0)"
+    )
     cmd = subcommand(
         sub, "submit", "submit your deliverable", run_submit, "agreement", "commitment"
     )
@@ -103,36 +103,18 @@ def register(commands: Any) -> None:
     )
 
 
-def amount_arg(value: str) -> int:
-    """An amount with its unit (`2ether`, `2.5 ETH`, `20gwei`, `1000wei`) in base units; a bare
-    number other than 0 is refused, since `2` meant 2 wei where a person meant 2 ETH."""
-    text = value.strip().lower().replace("_", "").replace(" ", "")
-    unit = next((u for u in UNITS if text.endswith(u)), None)
-    try:
-        amount = Decimal(text.removesuffix(unit) if unit else text) * UNITS[unit or "wei"]
-    except InvalidOperation as err:
-        raise ValidationError(f"amount {value!r}: expected e.g. 2ether, 2.5 ETH or 20gwei") from err
-    if unit is None and amount != 0:
-        raise ValidationError(
-            f"amount {value!r} has no unit: write {value}ether for {value} ETH, or {value}wei "
-            "for base units"
-        )
-    if amount != amount.to_integral_value() or amount < 0:
-        raise ValidationError(f"amount {value!r} is not a whole number of wei")
-    return int(amount)
-
-
 # -- revenue ------------------------------------------------------------------------------
 
 
 def run_deposit(args: argparse.Namespace) -> int:
     """Deposit revenue."""
     with open_session(args) as s:
-        amount = amount_arg(args.amount)
+        currency = s.ledger.revenue.currency(args.agreement)
+        amount = parse_amount(args.amount, currency)
         result = s.ledger.revenue.deposit(
             agreement_id=args.agreement, amount=amount, sender=s.actor()
         )
-        print_tx(s, f"deposited {eth(amount)}", result, amount=amount)
+        print_tx(s, f"deposited {format_amount(amount, currency)}", result, amount=amount)
     return 0
 
 
@@ -144,7 +126,8 @@ def run_claim(args: argparse.Namespace) -> int:
         result = claim(agreement_id=args.agreement, sender=s.actor())
         event = result.event("RevenueFundClaimed" if args.fund else "RevenueClaimed")
         paid = int(event.args["amount"])
-        print_tx(s, f"claimed {eth(paid)}", result, amount=paid)
+        currency = revenue.currency(args.agreement)
+        print_tx(s, f"claimed {format_amount(paid, currency)}", result, amount=paid)
     return 0
 
 
@@ -158,13 +141,18 @@ def run_balance(args: argparse.Namespace) -> int:
             else [p.account for p in s.ledger.agreements.parties(aid)]
         )
         balances = [s.ledger.revenue.balance(aid, a) for a in accounts]
+        currency = s.ledger.revenue.currency(aid)
+
+        def amount(units: int) -> str:
+            return format_amount(units, currency)
+
         lines = [
-            f"{b.account}  claimable {eth(b.claimable)}  claimed {eth(b.claimed)}  "
-            f"allocated {eth(b.allocated)}"
+            f"{b.account}  claimable {amount(b.claimable)}  claimed {amount(b.claimed)}  "
+            f"allocated {amount(b.allocated)}"
             + (f"  payout {b.payout}" if b.payout not in (b.account, ZERO_ADDRESS) else "")
             for b in balances
         ]
-        lines.append(f"culture fund claimable {eth(s.ledger.revenue.fund_claimable(aid))}")
+        lines.append(f"culture fund claimable {amount(s.ledger.revenue.fund_claimable(aid))}")
         s.emit(balances, lines)
     return 0
 
@@ -188,7 +176,7 @@ def run_commit(args: argparse.Namespace) -> int:
             kind=args.kind,
             description_hash=hash_arg(args.description),
             deadline=s.ledger.timestamp() + args.deadline_days * DAY,
-            bond=amount_arg(args.bond),
+            bond=parse_amount(args.bond, s.ledger.revenue.currency(args.agreement)),
             sender=s.actor(),
         )
         cid = int(result.event("CommitmentMade").args["commitmentId"])

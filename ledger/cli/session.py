@@ -30,7 +30,6 @@ from ledger.infra.deploy import deploy_suite, load_manifest, manifest_path
 from ledger.infra.keys import KeyStore, load_key_file, read_password
 
 DEV_PREFIX = "dev:"
-ETHER = 10**18
 _HEX32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
@@ -96,13 +95,6 @@ def human(value: Any) -> str:
     """One value as a person reads it (enums by name, bytes as hex)."""
     rendered = to_json(value)
     return rendered if isinstance(rendered, str) else json.dumps(rendered, ensure_ascii=False)
-
-
-def eth(wei: int) -> str:
-    """Wei as the dashboard shows it: ETH with every significant decimal, thousands grouped."""
-    whole, fraction = divmod(int(wei), ETHER)
-    decimals = str(fraction).rjust(18, "0").rstrip("0")
-    return f"{whole:,}" + (f".{decimals}" if decimals else "") + " ETH"
 
 
 def percent(bps: int) -> str:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ledger.app.services import OUTBOX_FILE
-from ledger.cli.session import add_ledger_options, eth, human, open_session
+from ledger.cli.session import add_ledger_options, human, open_session
 from ledger.dev.demo import CAST_SIZE, DemoCast, run_demo
+from ledger.domain.amounts import format_amount
 from ledger.domain.errors import ConfigurationError
 from ledger.infra.config import get_settings
 from ledger.writes.relayer.outbox import Outbox
@@ -118,9 +119,9 @@ def run_demo_command(args: argparse.Namespace) -> int:
             f"{human(summary.proposal_status)})",
             f"commitment {summary.commitment_id}: {human(summary.commitment_status)} "
             "(bond returned to the firm)",
-            f"revenue    {eth(summary.deposited)} deposited; claimed: "
-            + ", ".join(f"{role} {eth(wei)}" for role, wei in summary.claimed.items())
-            + f", culture fund {eth(summary.fund_claimed)}",
+            f"revenue    {format_amount(summary.deposited)} deposited; claimed: "
+            + ", ".join(f"{role} {format_amount(wei)}" for role, wei in summary.claimed.items())
+            + f", culture fund {format_amount(summary.fund_claimed)}",
             f"books      {'balanced' if summary.balanced else 'NOT balanced'}",
         ]
         session.emit(summary, lines)

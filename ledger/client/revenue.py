@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from web3.exceptions import Web3Exception
+
 from ledger.client.base import ContractClient, Sender, sender_address
 from ledger.client.views import Balance, Conservation, RevenueAccount, TxResult, build
 from ledger.domain import validation as v
+from ledger.domain.amounts import ETH, Currency
+from ledger.domain.errors import LedgerError
 from ledger.domain.structs import ZERO_ADDRESS
 
 ERC20_ABI = [
@@ -25,6 +29,16 @@ ERC20_ABI = [
         "inputs": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"}],
         "outputs": [{"name": "", "type": "uint256"}],
     },
+    *(
+        {
+            "type": "function",
+            "name": name,
+            "stateMutability": "view",
+            "inputs": [],
+            "outputs": [{"name": "", "type": kind}],
+        }
+        for name, kind in (("decimals", "uint8"), ("symbol", "string"))
+    ),
 ]
 
 
@@ -44,6 +58,23 @@ class RevenueClient(ContractClient):
         if int(self._call(erc20.functions.allowance(owner, self.address))) >= amount:
             return None
         return self._send(erc20.functions.approve(self.address, amount), sender)
+
+    def currency(self, agreement_id: bytes | str) -> Currency:
+        """What the agreement is paid in: ETH, or its ERC-20's symbol and decimals."""
+        token = self.ledger.agreements.terms(agreement_id).token
+        if token == ZERO_ADDRESS:
+            return ETH
+        erc20 = self.ledger.w3.eth.contract(address=token, abi=ERC20_ABI)
+        # NOTE: both are optional in ERC-20: without them amounts are counted in base units.
+        try:
+            decimals = int(self._call(erc20.functions.decimals()))
+        except (LedgerError, Web3Exception):
+            decimals = 0
+        try:
+            symbol = str(self._call(erc20.functions.symbol())).strip() or "tokens"
+        except (LedgerError, Web3Exception):
+            symbol = "tokens"
+        return Currency(symbol=symbol, decimals=decimals, token=token)
 
     def deposit(self, *, agreement_id: bytes | str, amount: int, sender: Sender) -> TxResult:
         """Deposit revenue in the agreement's token (ETH as value; ERC-20 approved first)."""

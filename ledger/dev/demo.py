@@ -20,6 +20,7 @@ from eth_typing import ChecksumAddress
 from eth_utils import keccak
 
 from ledger.client import Ledger
+from ledger.domain.amounts import ETHER
 from ledger.domain.errors import ValidationError
 from ledger.domain.structs import (
     ZERO_ADDRESS,
@@ -38,7 +39,6 @@ from ledger.domain.structs import (
     VoteSupport,
 )
 
-ETHER = 10**18
 DAY = 86_400
 SHARES_BPS = (4_000, 3_500, 2_500)
 FUND_SHARE_BPS = 500

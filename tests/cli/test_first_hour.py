@@ -18,9 +18,11 @@ import httpx
 import pytest
 from eth_utils import keccak
 
-from ledger.domain.structs import AgreementParams
+from ledger.domain.structs import ZERO_ADDRESS, AgreementParams
 from ledger.infra.chain.anvil import free_port, port_in_use
+from ledger.infra.compiler import compile_project
 from tests.cli.conftest import TIMEOUT_S, Cli, Node, cli_env, register_firms
+from tests.conftest import FIXTURE_CONTRACTS
 
 STUDIO = "0x976EA74026E726554dB657fA54763abd0C3a0aa9"
 DEV0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -160,7 +162,13 @@ def test_show_exits_1_in_one_sentence_when_the_agreement_or_participant_is_unkno
 
 
 def active_agreement(
-    node: Node, first: int, second: int, *, fund_bps: int = 0, tag: str = ""
+    node: Node,
+    first: int,
+    second: int,
+    *,
+    fund_bps: int = 0,
+    tag: str = "",
+    token: str = ZERO_ADDRESS,
 ) -> str:
     """An Active two-party agreement between dev accounts `first` and `second`."""
     ledger, one, two = node.ledger, node.chain.accounts[first], node.chain.accounts[second]
@@ -171,6 +179,7 @@ def active_agreement(
         terms_hash=keccak(text="first hour"),
         fund_share_bps=fund_bps,
         consent_deadline=ledger.timestamp() + 3600,
+        token=token,
     )
     salt = keccak(text=f"first-hour-{first}-{second}-{tag}")
     aid = "0x" + ledger.agreements.agreement_id_of(proposer=one.address, salt=salt).hex()
@@ -185,7 +194,7 @@ def test_amounts_need_a_unit_and_print_in_eth_and_percent_when_typed_by_a_person
     aid = active_agreement(node, 14, 15, fund_bps=500)
     bare = node.cli.run("revenue", "deposit", aid, "--amount", "2", "--as", "dev:9")
     assert bare.returncode == 1
-    assert "has no unit: write 2ether for 2 ETH" in bare.stderr
+    assert "has no unit: write e.g. 2 ETH (2ether, 2.5 ETH, 20gwei or 1000wei)" in bare.stderr
     deposited = node.cli.run("revenue", "deposit", aid, "--amount", "2.5 ETH", "--as", "dev:9")
     assert deposited.returncode == 0, deposited.stderr
     assert deposited.stdout.startswith("deposited 2.5 ETH")
@@ -195,6 +204,34 @@ def test_amounts_need_a_unit_and_print_in_eth_and_percent_when_typed_by_a_person
     assert "culture fund 5.00%" in shown.stdout
     balance = node.cli.run("revenue", "balance", aid)
     assert "allocated 1.1875 ETH" in balance.stdout
+
+
+def test_token_amounts_take_the_tokens_symbol_and_decimals_when_the_agreement_pays_in_one(
+    node: Node,
+) -> None:
+    ledger, admin, payer = node.ledger, node.chain.accounts[0], node.chain.accounts[9]
+    artifact = compile_project(extra_dirs=[FIXTURE_CONTRACTS])["MintableToken"]
+    factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    receipt = ledger.w3.eth.wait_for_transaction_receipt(
+        factory.constructor(6).transact({"from": admin.address})
+    )
+    token = ledger.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+    ledger.registry.set_token_admitted(token=token.address, sender=admin)
+    token.functions.mint(payer.address, 10**9).transact({"from": payer.address})
+    aid = active_agreement(node, 12, 13, tag="token", token=token.address)
+
+    in_eth = node.cli.run("revenue", "deposit", aid, "--amount", "2.5ether", "--as", "dev:9")
+    assert in_eth.returncode == 1
+    assert "this agreement is paid in MNT (6 decimals)" in in_eth.stderr
+    too_fine = node.cli.run("revenue", "deposit", aid, "--amount", "0.0000001 MNT", "--as", "dev:9")
+    assert too_fine.returncode == 1
+    assert "finer than the smallest unit of MNT (6 decimals)" in too_fine.stderr
+    deposited = node.cli.run("revenue", "deposit", aid, "--amount", "2.5 MNT", "--as", "dev:9")
+    assert deposited.returncode == 0, deposited.stderr
+    assert deposited.stdout.startswith("deposited 2.5 MNT")
+    assert ledger.revenue.account(aid).deposited == 2_500_000
+    balance = node.cli.run("revenue", "balance", aid)
+    assert "allocated 1.25 MNT" in balance.stdout
 
 
 def test_consenting_twice_reads_as_the_api_says_it_when_the_agreement_is_active(
