@@ -26,7 +26,7 @@ park-ledger participants grant-role registrar 0xf39Fd6e51aad88F6F4ce6aB8827279cf
 for P in $PARTY1 $PARTY2 $PARTY3; do
   park-ledger participants register $P --kind firm --profile "member $P" --as dev:0 --rpc $RPC; done
 AID=$(park-ledger agreements propose --party $PARTY1:5000 --party $PARTY2:3000 --party $PARTY3:2000 \
-      --terms "exhibition terms v1" --fund-share 500 --as dev:6 --rpc $RPC --json | jq -r .agreementId)
+      --terms "exhibition terms v1" --fund-share 500 --as dev:6 --rpc $RPC --json | jq -r .agreement_id)
 
 # 2. sign in (private reads): challenge → personal_sign → token
 token() { curl -s -X POST $API/auth/challenge -H 'content-type: application/json' \

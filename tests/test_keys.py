@@ -56,7 +56,7 @@ def test_keys_import_list_export_roundtrip_without_printing_the_password(tmp_pat
     listed = json.loads(keys(tmp_path, "list").stdout)
     assert {k["address"] for k in listed} == {address, json.loads(created.stdout)["address"]}
     exported = keys(tmp_path, "export-public", address)
-    assert json.loads(exported.stdout)["publicKey"].startswith("0x")
+    assert json.loads(exported.stdout)["public_key"].startswith("0x")
     path = tmp_path / "keys" / f"{address.lower()[2:]}.json"
     stored = json.loads(path.read_text())
     assert stored["crypto"]["kdf"] == "scrypt"

@@ -252,7 +252,9 @@ def run_propose(args: argparse.Namespace) -> int:
         salt = _salt(args.salt)
         result = s.ledger.agreements.propose(params=params, salt=salt, sender=sender)
         aid = s.ledger.agreements.agreement_id_of(proposer=sender.address, salt=salt)
-        print_tx(s, "proposed", result, agreementId=aid, salt=salt, paramsHash=params.params_hash())
+        print_tx(
+            s, "proposed", result, agreement_id=aid, salt=salt, params_hash=params.params_hash()
+        )
     return 0
 
 
@@ -286,7 +288,7 @@ def run_agreements(args: argparse.Namespace) -> int:
             aid = v.bytes32(event.args["agreementId"])
             if party is not None and s.ledger.agreements.party(aid, party) is None:
                 continue
-            rows.append({"agreementId": aid, "status": s.ledger.agreements.status(aid)})
+            rows.append({"agreement_id": aid, "status": s.ledger.agreements.status(aid)})
         lines = [f"{human(r['agreementId'])}  {human(r['status'])}" for r in rows]
         s.emit(rows, lines or "no agreements")
     return 0

@@ -93,7 +93,7 @@ def run_upload(args: argparse.Namespace) -> int:
     _print(
         args,
         {
-            "documentId": to_hex(sealed.document_id),
+            "document_id": to_hex(sealed.document_id),
             "commitment": to_hex(sealed.commitment),
             "ciphertextSha256": to_hex(sealed.envelope.content_sha256),
             "readers": sorted(sealed.envelope.readers),
@@ -150,7 +150,7 @@ def run_verify(args: argparse.Namespace) -> int:
         reader_private_key=load_key_file(args.key_file),
         document=None if args.document is None else _read_file(args.document),
     )
-    _print(args, {"documentId": args.document_id, "matches": matched})
+    _print(args, {"document_id": args.document_id, "matches": matched})
     return 0 if matched else EXIT_MISMATCH
 
 
@@ -165,7 +165,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_key(args: argparse.Namespace) -> int:
     """Print the key file's public key and address."""
     key = load_key_file(args.key_file)
-    _print(args, {"address": key.address, "publicKey": to_hex(key.public_key)})
+    _print(args, {"address": key.address, "public_key": to_hex(key.public_key)})
     return 0
 
 

@@ -105,12 +105,12 @@ def _print_result(result: SyncResult, *, as_json: bool, chain_id: int) -> None:
         print(
             json.dumps(
                 {
-                    "chainId": chain_id,
-                    "lastBlock": result.last_block,
+                    "chain_id": chain_id,
+                    "last_block": result.last_block,
                     "events": result.events,
                     "chunks": result.chunks,
                     "reorgs": result.reorgs,
-                    "rolledBack": result.rolled_back,
+                    "rolled_back": result.rolled_back,
                     "mismatches": result.mismatches,
                     "seconds": round(result.elapsed, 3),
                 },

@@ -81,5 +81,5 @@ def run_export_public(args: argparse.Namespace) -> int:
     from eth_keys.datatypes import PrivateKey  # noqa: PLC0415 - deferred (start-up time)
 
     public = "0x" + PrivateKey(bytes(account.key)).public_key.to_bytes().hex()
-    _show(args, KeyInfo(account.address, store.path_of(account.address)), {"publicKey": public})
+    _show(args, KeyInfo(account.address, store.path_of(account.address)), {"public_key": public})
     return 0

@@ -115,7 +115,7 @@ def run_propose(args: argparse.Namespace) -> int:
     with open_session(args) as s:
         result = PROPOSERS[args.proposals_command](s, args, s.actor())
         pid = int(result.event("ProposalCreated").args["proposalId"])
-        print_tx(s, f"proposal {pid} created", result, proposalId=pid)
+        print_tx(s, f"proposal {pid} created", result, proposal_id=str(pid))
     return 0
 
 

@@ -192,7 +192,7 @@ def run_record(args: argparse.Namespace) -> int:
             agreement_id=args.agreement, record=record, sender=s.actor()
         )
         (batch,) = s.ledger.contributions.batches_in(result)
-        print_tx(s, "recorded", result, recordId=batch.record_ids[0])
+        print_tx(s, "recorded", result, record_id=batch.record_ids[0])
     return 0
 
 
@@ -217,7 +217,7 @@ def run_record_batch(args: argparse.Namespace) -> int:
             )
             result = contributions.record_by_signature(signed=signed, sender=s.actor())
             relayed = [rid for b in contributions.batches_in(result) for rid in b.record_ids]
-            print_tx(s, f"relayed {len(relayed)} signed records", result, recordIds=relayed)
+            print_tx(s, f"relayed {len(relayed)} signed records", result, record_ids=relayed)
             return 0
         records = read_records(args.file)
         size = v.integer(args.batch_size, field="--batch-size", low=1, high=MAX_BATCH)
@@ -236,7 +236,7 @@ def run_record_batch(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         s.emit(
-            {"recordIds": ids, "batches": -(-len(records) // size)},
+            {"record_ids": ids, "batches": -(-len(records) // size)},
             [f"recorded {len(ids)} contributions", *(human(r) for r in ids)],
         )
     return 0
@@ -287,7 +287,7 @@ def run_records(args: argparse.Namespace) -> int:
                     state = s.ledger.contributions.record_state(aid, rid)
                     rows.append(
                         {
-                            "recordId": rid,
+                            "record_id": rid,
                             "contributor": batch.contributor,
                             "record": record,
                             "status": state.status,
@@ -297,7 +297,7 @@ def run_records(args: argparse.Namespace) -> int:
         if only is not None and not rows:
             raise NotFoundError(f"agreement 0x{aid.hex()} has no record 0x{only.hex()}")
         lines = [
-            f"{human(r['recordId'])}  {r['contributor']}  {human(r['record'].kind)} "
+            f"{human(r['record_id'])}  {r['contributor']}  {human(r['record'].kind)} "
             f"weight {r['record'].weight}"
             + (f" AI {human(r['record'].provenance)}" if r["record"].provenance else "")
             + f"  {human(r['status'])} ({r['confirmations']} confirmations)"

@@ -114,7 +114,7 @@ def run_deposit(args: argparse.Namespace) -> int:
         result = s.ledger.revenue.deposit(
             agreement_id=args.agreement, amount=amount, sender=s.actor()
         )
-        print_tx(s, f"deposited {format_amount(amount, currency)}", result, amount=amount)
+        print_tx(s, f"deposited {format_amount(amount, currency)}", result, amount=str(amount))
     return 0
 
 
@@ -127,7 +127,7 @@ def run_claim(args: argparse.Namespace) -> int:
         event = result.event("RevenueFundClaimed" if args.fund else "RevenueClaimed")
         paid = int(event.args["amount"])
         currency = revenue.currency(args.agreement)
-        print_tx(s, f"claimed {format_amount(paid, currency)}", result, amount=paid)
+        print_tx(s, f"claimed {format_amount(paid, currency)}", result, amount=str(paid))
     return 0
 
 
@@ -152,8 +152,12 @@ def run_balance(args: argparse.Namespace) -> int:
             + (f"  payout {b.payout}" if b.payout not in (b.account, ZERO_ADDRESS) else "")
             for b in balances
         ]
-        lines.append(f"culture fund claimable {amount(s.ledger.revenue.fund_claimable(aid))}")
-        s.emit(balances, lines)
+        fund = s.ledger.revenue.fund_balance(aid)
+        lines.append(
+            f"culture fund  claimable {amount(fund.claimable)}  claimed {amount(fund.claimed)}  "
+            f"allocated {amount(fund.allocated)}"
+        )
+        s.emit({"parties": balances, "culture_fund": fund}, lines)
     return 0
 
 
@@ -180,7 +184,7 @@ def run_commit(args: argparse.Namespace) -> int:
             sender=s.actor(),
         )
         cid = int(result.event("CommitmentMade").args["commitmentId"])
-        print_tx(s, f"commitment {cid} made", result, commitmentId=cid)
+        print_tx(s, f"commitment {cid} made", result, commitment_id=str(cid))
     return 0
 
 

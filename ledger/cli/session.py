@@ -20,6 +20,7 @@ from eth_utils import keccak
 from ledger.cli.chain_commands import add_chain_options
 from ledger.client import Ledger, TxResult
 from ledger.domain import validation as v
+from ledger.domain.amounts import uint256_fields
 from ledger.domain.errors import ConfigurationError, RevertError, ValidationError
 from ledger.infra.chain import ChainBackend
 from ledger.infra.chain.base import DEV_CHAIN_IDS, dev_accounts
@@ -77,9 +78,16 @@ def hash_arg(value: str) -> bytes:
 
 
 def to_json(value: Any) -> Any:
-    """Client values as JSON: dataclasses as objects, enums by name, bytes as 0x-hex."""
+    """Client values as JSON: dataclasses as objects, `Uint256` fields as decimal strings (as the
+    API serves them), enums by name, bytes as 0x-hex."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in fields(value)}
+        wide = uint256_fields(type(value))
+        return {
+            f.name: _wide(getattr(value, f.name))
+            if f.name in wide
+            else to_json(getattr(value, f.name))
+            for f in fields(value)
+        }
     if isinstance(value, IntEnum):
         return value.name.lower()
     if isinstance(value, (bytes, bytearray)):
@@ -89,6 +97,17 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     return value
+
+
+def _wide(value: Any) -> Any:
+    """A uint256 (or the uint256 values of a dict or list) as decimal strings; None stays null."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _wide(item) for k, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_wide(item) for item in value]
+    return str(int(value))
 
 
 def human(value: Any) -> str:
@@ -228,7 +247,7 @@ def emit_view(session: Session, view: Any) -> None:
 
 def print_tx(session: Session, what: str, result: TxResult, **extra: Any) -> None:
     """Report a mined transaction: what it did, its hash and block (and `extra` fields)."""
-    data = {"txHash": result.tx_hash, "block": result.block_number, "gasUsed": result.gas_used}
+    data = {"tx_hash": result.tx_hash, "block": result.block_number, "gas_used": result.gas_used}
     data.update(extra)
     details = "".join(f"\n  {k}: {human(val)}" for k, val in extra.items())
     session.emit(data, f"{what} (tx {result.tx_hash}, block {result.block_number}){details}")

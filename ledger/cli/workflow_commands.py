@@ -60,10 +60,10 @@ def run_outbox_status(args: argparse.Namespace) -> int:
         "kind": entry.kind,
         "status": entry.status.value,
         "attempts": entry.attempts,
-        "txHash": entry.tx_hash,
+        "tx_hash": entry.tx_hash,
         "sender": entry.sender,
         "nonce": entry.nonce,
-        "blockNumber": entry.block_number,
+        "block_number": entry.block_number,
         "failure": None
         if entry.failure is None
         else {"name": entry.failure.name, "arguments": entry.failure.arguments},
@@ -88,14 +88,14 @@ def run_status(args: argparse.Namespace) -> int:
         ledger = session.ledger
         block = session.chain.w3.eth.get_block("latest")
         data: dict[str, Any] = {
-            "chainId": ledger.chain_id,
+            "chain_id": ledger.chain_id,
             "block": int(block["number"]),
             "timestamp": int(block["timestamp"]),
             "deployer": ledger.deployment.deployer,
             "contracts": {name: c.address for name, c in ledger.deployment.contracts.items()},
         }
         lines = [
-            f"chain {data['chainId']} at block {data['block']} (time {data['timestamp']})",
+            f"chain {data['chain_id']} at block {data['block']} (time {data['timestamp']})",
             f"deployment by {data['deployer']}, verified:",
             *(f"  {name:<16} {address}" for name, address in data["contracts"].items()),
         ]

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from web3.exceptions import Web3Exception
 
 from ledger.client.base import ContractClient, Sender, sender_address
-from ledger.client.views import Balance, Conservation, RevenueAccount, TxResult, build
+from ledger.client.views import (
+    Balance,
+    Conservation,
+    FundBalance,
+    RevenueAccount,
+    TxResult,
+    build,
+)
 from ledger.domain import validation as v
 from ledger.domain.amounts import ETH, Currency
 from ledger.domain.errors import LedgerError
@@ -127,6 +134,17 @@ class RevenueClient(ContractClient):
         """What the culture fund can claim from the agreement."""
         aid = v.bytes32(agreement_id, field="agreement_id")
         return int(self._call(self.contract.functions.fundClaimableOf(aid)))
+
+    def fund_balance(self, agreement_id: bytes | str) -> FundBalance:
+        """The culture fund's claimable, allocated and claimed amounts in the agreement."""
+        aid = v.bytes32(agreement_id, field="agreement_id")
+        f = self.contract.functions
+        return FundBalance(
+            claimable=int(self._call(f.fundClaimableOf(aid))),
+            allocated=int(self._call(f.fundAllocatedOf(aid))),
+            # NOTE: the fund's claims are booked under address(0) (docs/revenue.md).
+            claimed=int(self._call(f.claimedOf(aid, ZERO_ADDRESS))),
+        )
 
     def account(self, agreement_id: bytes | str) -> RevenueAccount:
         """The agreement's books in Revenue."""

@@ -10,6 +10,7 @@ from typing import Any, TypeVar, get_type_hints
 
 from eth_typing import ChecksumAddress
 
+from ledger.domain.amounts import Uint256
 from ledger.domain.errors import NotFoundError
 from ledger.domain.structs import (
     AgreementStatus,
@@ -140,8 +141,8 @@ class SignedRecords:
     agreement_id: bytes
     contributor: ChecksumAddress
     records: tuple[Contribution, ...]
-    nonce: int
-    deadline: int
+    nonce: Uint256
+    deadline: Uint256
     signature: bytes
 
     def call_args(self) -> list[Any]:
@@ -165,12 +166,12 @@ class RevenueAccount:
     mode: RevenueMode
     fund_share_bps: int
     initialized: bool
-    deposited: int
-    bonds_held: int
-    bonds_locked: int
-    held: int
-    carry_scaled: int
-    acc_per_unit: int
+    deposited: Uint256
+    bonds_held: Uint256
+    bonds_locked: Uint256
+    held: Uint256
+    carry_scaled: Uint256
+    acc_per_unit: Uint256
     total_weight: int
     epoch: int
 
@@ -180,11 +181,20 @@ class Balance:
     """What one account is owed in one agreement, and where its claims are paid."""
 
     account: ChecksumAddress
-    claimable: int
-    allocated: int
-    claimed: int
+    claimable: Uint256
+    allocated: Uint256
+    claimed: Uint256
     payout: ChecksumAddress
     weight: int
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    """What the culture fund is owed in one agreement (its claims are booked under address 0)."""
+
+    claimable: Uint256
+    allocated: Uint256
+    claimed: Uint256
 
 
 @dataclass(frozen=True)
@@ -195,9 +205,9 @@ class Conservation:
     held + carried`; `owed = inflow - Σ claimed - fund claimed` (still in Revenue).
     """
 
-    inflow: int
-    outflow: int
-    owed: int
+    inflow: Uint256
+    outflow: Uint256
+    owed: Uint256
     accounts: tuple[ChecksumAddress, ...]
 
     @property
@@ -211,13 +221,13 @@ class Commitment:
     """`ICommitments.Commitment`: a responsibility commitment (status NONE when unknown)."""
 
     agreement_id: bytes
-    commitment_id: int
+    commitment_id: Uint256
     committer: ChecksumAddress
     deadline: int
     kind: CommitmentKind
     status: CommitmentStatus
     acceptances: int
-    bond: int
+    bond: Uint256
     accepted_by: int
     version: int
     review_end: int
@@ -228,7 +238,7 @@ class Commitment:
 class Proposal:
     """`IGovernance.ProposalView`: a proposal with its tallies and derived status."""
 
-    proposal_id: int
+    proposal_id: Uint256
     agreement_id: bytes
     kind: ProposalKind
     status: ProposalStatus

@@ -20,7 +20,7 @@ from eth_typing import ChecksumAddress
 from eth_utils import keccak
 
 from ledger.client import Ledger
-from ledger.domain.amounts import ETHER
+from ledger.domain.amounts import ETHER, Uint256
 from ledger.domain.errors import ValidationError
 from ledger.domain.structs import (
     ZERO_ADDRESS,
@@ -88,13 +88,13 @@ class DemoSummary:
     head: bytes
     parties: dict[str, ChecksumAddress]
     records: dict[str, ContributionStatus]
-    proposal_id: int
+    proposal_id: Uint256
     proposal_status: ProposalStatus
-    commitment_id: int
+    commitment_id: Uint256
     commitment_status: CommitmentStatus
-    deposited: int
-    claimed: dict[str, int]
-    fund_claimed: int
+    deposited: Uint256
+    claimed: dict[str, Uint256]
+    fund_claimed: Uint256
     balanced: bool
 
 

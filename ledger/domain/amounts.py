@@ -5,10 +5,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
+from functools import cache
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from ledger.domain.errors import ValidationError
 
 ETHER = 10**18
+UINT256 = "uint256"
+# NOTE: a value the contracts hold as a wide integer (token amounts, accumulators, nonces,
+# uint256 ids): JSON carries it as a decimal string, as the API does, because JSON numbers
+# above 2^53 lose digits in JavaScript and most other clients.
+Uint256 = Annotated[int, UINT256]
+
+
+@cache
+def uint256_fields(cls: type[Any]) -> frozenset[str]:
+    """The fields of a dataclass annotated `Uint256`, `Uint256 | None`, or holding `Uint256`
+    values (`dict[str, Uint256]`, `list[Uint256]`)."""
+    wide = set()
+    for name, hint in get_type_hints(cls, include_extras=True).items():
+        options = get_args(hint) if get_origin(hint) is not Annotated else (hint,)
+        if any(get_origin(o) is Annotated and UINT256 in get_args(o)[1:] for o in options):
+            wide.add(name)
+    return frozenset(wide)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def active_pair(node: Node, salt: str) -> str:
         f"{lab.address}:4000",
         "--as",
         "dev:1",
-    )["agreementId"]
+    )["agreement_id"]
     node.cli.json("agreements", "consent", aid, "--as", "dev:2")
     return aid
 
@@ -47,7 +47,7 @@ def committed_and_submitted(node: Node, aid: str, what: str) -> int:
             "0.1ether",
             "--as",
             "dev:1",
-        )["commitmentId"]
+        )["commitment_id"]
     )
     cli.json("commitments", "submit", aid, str(commitment), "--deliverable", what, "--as", "dev:1")
     return commitment

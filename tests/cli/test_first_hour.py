@@ -199,7 +199,8 @@ def test_amounts_need_a_unit_and_print_in_eth_and_percent_when_typed_by_a_person
     assert deposited.returncode == 0, deposited.stderr
     assert deposited.stdout.startswith("deposited 2.5 ETH")
     as_json = node.cli.json("revenue", "balance", aid)
-    assert as_json[0]["allocated"] == 11875 * 10**14  # exact wei: half of 95% of 2.5 ETH
+    assert as_json["parties"][0]["allocated"] == str(11875 * 10**14)  # half of 95% of 2.5 ETH
+    assert as_json["culture_fund"]["allocated"] == str(125 * 10**15)  # 5% of 2.5 ETH
     shown = node.cli.run("agreements", "show", aid)
     assert "culture fund 5.00%" in shown.stdout
     balance = node.cli.run("revenue", "balance", aid)

@@ -32,7 +32,7 @@ def test_outbox_status_reports_a_journaled_intent_and_refuses_an_unknown_id_when
     assert shown["id"] == entry.id
     assert shown["kind"] == "contributions.record"
     assert shown["status"] == "queued"
-    assert shown["txHash"] is None
+    assert shown["tx_hash"] is None
 
     monkeypatch.setenv("PARK_LEDGER_DATA_DIR", str(tmp_path / "data"))
     assert main(["outbox", "status", str(entry.id + 1)]) == 1

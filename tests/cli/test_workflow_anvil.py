@@ -55,7 +55,7 @@ def test_cli_workflow_reaches_claims_when_parties_consent_record_dispute_and_vot
         "--as",
         "dev:0",
     )
-    assert registered["txHash"].startswith("0x")
+    assert registered["tx_hash"].startswith("0x")
     assert ledger.registry.participant(firm.address).kind is ParticipantKind.FIRM
 
     proposed = cli.json(
@@ -74,7 +74,7 @@ def test_cli_workflow_reaches_claims_when_parties_consent_record_dispute_and_vot
         "--as",
         "dev:1",
     )
-    aid = proposed["agreementId"]
+    aid = proposed["agreement_id"]
     assert ledger.agreements.status(aid) is AgreementStatus.PROPOSED
 
     # The lab signs offline with the CLI, the firm with the client (same JSON); the park
@@ -107,7 +107,7 @@ def test_cli_workflow_reaches_claims_when_parties_consent_record_dispute_and_vot
         f"content_ip,25,AI renders,assisted,{studio.address}\n"
     )
     recorded = cli.json("contributions", "record-batch", aid, str(records), "--as", "dev:1")
-    design, renders = recorded["recordIds"]
+    design, renders = recorded["record_ids"]
     assert (
         cli.json("contributions", "confirm", aid, design, "--as", "dev:2")["status"] == "confirmed"
     )
@@ -116,16 +116,18 @@ def test_cli_workflow_reaches_claims_when_parties_consent_record_dispute_and_vot
     )
     assert disputed.returncode == 0, disputed.stderr
 
-    pid = cli.json(
-        "proposals",
-        "propose-resolve-dispute",
-        aid,
-        renders,
-        "--outcome",
-        "reject",
-        "--as",
-        "dev:3",
-    )["proposalId"]
+    pid = int(
+        cli.json(
+            "proposals",
+            "propose-resolve-dispute",
+            aid,
+            renders,
+            "--outcome",
+            "reject",
+            "--as",
+            "dev:3",
+        )["proposal_id"]
+    )
     voted = cli.json("proposals", "vote", str(pid), "--support", "for", "--as", "dev:3")
     assert voted["status"] == "voting"
     # The studio recorded the disputed renders: the accused does not vote on its own record.
@@ -135,15 +137,22 @@ def test_cli_workflow_reaches_claims_when_parties_consent_record_dispute_and_vot
     assert ledger.governance.proposal(pid).status is ProposalStatus.EXECUTED
     assert ledger.contributions.status(aid, renders) is ContributionStatus.REJECTED
 
-    assert (
-        cli.json("revenue", "deposit", aid, "--amount", "1ether", "--as", "dev:5")["amount"]
-        == ETHER
-    )
+    # NOTE: uint256 amounts are decimal strings in --json, as the API serves them.
+    assert cli.json("revenue", "deposit", aid, "--amount", "1ether", "--as", "dev:5")[
+        "amount"
+    ] == str(ETHER)
     claimed = cli.json("revenue", "claim", aid, "--as", "dev:1")
-    assert claimed["amount"] == ETHER // 2
-    balances = {b["account"]: b for b in cli.json("revenue", "balance", aid)}
-    assert balances[studio.address]["claimed"] == ETHER // 2
-    assert balances[lab.address]["claimable"] == 3 * ETHER // 10
+    assert claimed["amount"] == str(ETHER // 2)
+    shown = cli.json("revenue", "balance", aid)
+    balances = {b["account"]: b for b in shown["parties"]}
+    fund = ledger.revenue.fund_balance(aid)
+    assert shown["culture_fund"] == {
+        "claimable": str(fund.claimable),
+        "allocated": str(fund.allocated),
+        "claimed": str(fund.claimed),
+    }
+    assert balances[studio.address]["claimed"] == str(ETHER // 2)
+    assert balances[lab.address]["claimable"] == str(3 * ETHER // 10)
     assert ledger.revenue.conservation(aid).balanced
     assert visitor.address not in balances
 
@@ -258,7 +267,7 @@ def test_cli_relays_a_record_batch_signed_offline_when_the_signature_file_is_pas
     key_file.write_text("0x" + bytes(admin.key).hex())
     assert main(["contributions", "record-batch", aid, str(signed), "--signed",
                  "--as", str(key_file), "--json", *rpc]) == 0  # fmt: skip
-    (record_id,) = json.loads(capsys.readouterr().out)["recordIds"]
+    (record_id,) = json.loads(capsys.readouterr().out)["record_ids"]
     (event,) = ledger.logs(
         "Contributions", "ContributionsRecorded", topics=[bytes.fromhex(aid[2:])]
     )

@@ -47,7 +47,7 @@ def test_index_command_syncs_resumes_and_rebuilds_when_run_against_a_deployed_su
 
     assert first[0] == again[0] == rebuilt[0] == 0
     first_json, again_json, rebuilt_json = (json.loads(r[1]) for r in (first, again, rebuilt))
-    assert first_json["lastBlock"] == again_json["lastBlock"] == rebuilt_json["lastBlock"]
+    assert first_json["last_block"] == again_json["last_block"] == rebuilt_json["last_block"]
     assert first_json["events"] == rebuilt_json["events"] > 0
     assert again_json["events"] == 0
     assert first_json["mismatches"] == []
