@@ -15,6 +15,7 @@ from web3 import Web3
 from ledger.client import AgreementTerms, Ledger, Proposal, SignedRecords
 from ledger.domain import signing
 from ledger.domain import validation as v
+from ledger.domain.encoding import prefixed_hex
 from ledger.domain.errors import (
     IntentConflictError,
     NonceMismatchError,
@@ -68,7 +69,7 @@ def encode_consent(
         kind=CONSENT_KIND,
         target=v.address(agreements, field="agreements"),
         data=data,
-        batch_key="0x" + agreement.hex(),
+        batch_key=prefixed_hex(agreement),
     )
 
 
@@ -154,9 +155,9 @@ def record_applied(w3: Web3, entry: OutboxEntry) -> int | None:
             "fromBlock": 0,
             "toBlock": "latest",
             "topics": [
-                "0x" + RECORDED_TOPIC.hex(),
-                "0x" + bytes(agreement).hex(),
-                "0x" + encode(["address"], [contributor]).hex(),
+                prefixed_hex(RECORDED_TOPIC),
+                prefixed_hex(agreement),
+                prefixed_hex(encode(["address"], [contributor])),
             ],
         }
     )
