@@ -20,6 +20,7 @@ from ledger.domain.signing import typed_data
 from ledger.infra.chain import MemoryChain
 from ledger.infra.compiler import CompileResult, syntax_trees
 from ledger.infra.deploy import Deployment
+from ledger.writes.intents import REFUSALS
 
 SUITE = ("ParkRegistry", "Agreements", "Contributions", "Revenue", "Commitments", "Governance")
 # NOTE: every struct a function of the suite takes, with the ABI tuple Python encodes it with;
@@ -298,3 +299,15 @@ def test_every_typehash_of_the_suite_is_checked(
         if str(item.get("name", "")).endswith("_TYPEHASH")
     }
     assert getters == set(TYPEHASHES)
+
+
+def test_every_refusal_the_pre_flight_maps_is_a_custom_error_of_the_suite(
+    artifacts: CompileResult,
+) -> None:
+    errors = {
+        str(item["name"])
+        for name in SUITE
+        for item in artifacts[name].abi
+        if item.get("type") == "error"
+    }
+    assert set(REFUSALS) <= errors, sorted(set(REFUSALS) - errors)
