@@ -5,6 +5,7 @@
 - ``sentences``   every custom error of the contracts as a sentence in the user's words
 - ``validation``  parsing at the boundary: addresses, hashes, bounded integers, amounts
 - ``abi``         canonical ABI types
+- ``encoding``    bytes as ``0x``-hex text, the one spelling of hashes, ids and calldata
 - ``hashing``     keccak256
 - ``merkle``      record ids, batch roots and proofs, as ``Contributions`` computes them
 - ``signing``     EIP-712 typed data, digests, signatures and recovery (docs/eip712.md)

@@ -18,6 +18,7 @@ from eth_typing import ChecksumAddress
 from eth_utils import keccak
 
 from ledger.domain import validation as v
+from ledger.domain.encoding import prefixed_hex
 from ledger.domain.errors import ValidationError
 
 BPS = 10_000
@@ -318,7 +319,7 @@ class Contribution:
         return {
             "kind": int(self.kind),
             "weight": self.weight,
-            "evidenceHash": "0x" + evidence.hex(),
+            "evidenceHash": prefixed_hex(evidence),
             "provenance": int(self.provenance),
             "accountable": self.accountable,
         }

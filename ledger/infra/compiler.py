@@ -165,6 +165,19 @@ def compile_sources(
     return _result(output, sources, key, version, settings, cached=False)
 
 
+def syntax_trees(
+    sources: Mapping[str, str] | None = None, *, settings: LedgerSettings | None = None
+) -> dict[str, dict[str, Any]]:
+    """`{path: SourceUnit}`: the compiler's AST of the project's sources (or `sources`) and their
+    imports, analysed but not compiled (no cache: it takes a fraction of a full build)."""
+    settings = settings or get_settings()
+    # NOTE: AST only, outside COMPILER_SETTINGS: asking for it in every build would change the
+    # settings hash that deployment manifests record, for an output no deployment needs.
+    selection = {**COMPILER_SETTINGS, "outputSelection": {"*": {"": ["ast"]}}}
+    output = _run_solc(sources or project_sources(settings=settings), settings, selection)
+    return {path: unit["ast"] for path, unit in output.get("sources", {}).items()}
+
+
 def _collect_sources(directories: Iterable[Path], root: Path) -> dict[str, str]:
     sources: dict[str, str] = {}
     for directory in directories:
@@ -188,12 +201,16 @@ def _cache_key(sources: Mapping[str, str], version: str, settings: LedgerSetting
     return digest.hexdigest()
 
 
-def _run_solc(sources: Mapping[str, str], settings: LedgerSettings) -> dict[str, Any]:
+def _run_solc(
+    sources: Mapping[str, str],
+    settings: LedgerSettings,
+    compiler_settings: Mapping[str, Any] = COMPILER_SETTINGS,
+) -> dict[str, Any]:
     command = solc_command(settings)
     standard_input = {
         "language": "Solidity",
         "sources": {path: {"content": content} for path, content in sorted(sources.items())},
-        "settings": COMPILER_SETTINGS,
+        "settings": dict(compiler_settings),
     }
     try:
         output: dict[str, Any] = solcx.compile_standard(

@@ -1,7 +1,8 @@
 """Signed intents as relayer work: encoders that turn a verified intent into a relayer `Intent`
 (target + calldata of the function that accepts the signature), batchers that combine queued
 intents into one call where the contract takes many, and pre-flight checks the API runs before
-journaling, so that a bad intent never reaches the chain."""
+journaling (the signature off-chain, then the contract's own verdict on the very call), so that a
+bad intent never reaches the chain."""
 
 from __future__ import annotations
 
@@ -10,32 +11,30 @@ from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import function_signature_to_4byte_selector, keccak
+from hexbytes import HexBytes
 from web3 import Web3
+from web3.types import TxParams
 
-from ledger.client import AgreementTerms, Ledger, Proposal, SignedRecords
+from ledger.client import Ledger, SignedRecords
 from ledger.domain import signing
 from ledger.domain import validation as v
+from ledger.domain.encoding import prefixed_hex
 from ledger.domain.errors import (
     IntentConflictError,
+    LedgerError,
     NonceMismatchError,
     NotAPartyError,
+    NotFoundError,
+    SignatureError,
     SignatureExpiredError,
     ValidationError,
 )
+from ledger.domain.signing.signatures import ERC1271_GAS_CAP
 from ledger.domain.structs import (
     CONSENT_SIGNATURE_ABI,
     CONTRIBUTION_ABI,
-    MAX_BATCH,
-    MAX_WEIGHT,
     VOTE_SIGNATURE_ABI,
-    ZERO_ADDRESS,
-    ZERO_HASH,
-    AgreementStatus,
-    AiProvenance,
     ConsentSignature,
-    Contribution,
-    ProposalKind,
-    ProposalStatus,
     VoteSignature,
 )
 from ledger.writes.relayer.models import Call, Intent, OutboxEntry
@@ -68,7 +67,7 @@ def encode_consent(
         kind=CONSENT_KIND,
         target=v.address(agreements, field="agreements"),
         data=data,
-        batch_key="0x" + agreement.hex(),
+        batch_key=prefixed_hex(agreement),
     )
 
 
@@ -154,9 +153,9 @@ def record_applied(w3: Web3, entry: OutboxEntry) -> int | None:
             "fromBlock": 0,
             "toBlock": "latest",
             "topics": [
-                "0x" + RECORDED_TOPIC.hex(),
-                "0x" + bytes(agreement).hex(),
-                "0x" + encode(["address"], [contributor]).hex(),
+                prefixed_hex(RECORDED_TOPIC),
+                prefixed_hex(agreement),
+                prefixed_hex(encode(["address"], [contributor])),
             ],
         }
     )
@@ -173,39 +172,113 @@ front-runner sent first is confirmed, as the consent and vote batches' skips alr
 
 
 # -- pre-flight checks -------------------------------------------------------------------
-# NOTE: each check reads the chain once per rule and raises the typed LedgerError the API maps
-# to a status (400 signature, 403 right, 404 unknown, 409 state/nonce); a check that passes
-# means the call would succeed if sent now. Each has two halves: `authenticate_*` (the right
-# to act, then the signature) and `check_*_state` (status, deadline, nonce). The right to act
-# comes first, so no outsider makes the node run a contract wallet's ERC-1271 check; the
-# signature comes before anything private (an idempotency key's use) is answered.
+# NOTE: the contract is the judge of a signed intent: `preflight` runs the very call the relayer
+# would send (`eth_call`; these functions take any relayer, so no sender is needed) and raises the
+# LedgerError its custom error means for the API (REFUSALS). Python restates none of the
+# contracts' rules (membership, joiners, votes cast, nonces, record limits). What stays off-chain
+# is the signature check (`authenticate_*`), run before anything private (an idempotency key's
+# use) is answered: a forged request answers 400 whatever the key.
+
+REFUSALS: dict[str, type[LedgerError]] = {
+    "AgreementInvalidSignature": SignatureError,
+    "VoteInvalidSignature": SignatureError,
+    "ContributionInvalidSignature": SignatureError,
+    "AgreementSignatureExpired": SignatureExpiredError,
+    "VoteSignatureExpired": SignatureExpiredError,
+    "ContributionSignatureExpired": SignatureExpiredError,
+    "AgreementNotAParty": NotAPartyError,
+    "AgreementParticipantNotActive": NotAPartyError,
+    "ContributionContributorNotAParty": NotAPartyError,
+    "VoteByRemovedParty": NotAPartyError,
+    "VoteByAccusedParty": NotAPartyError,
+    "AgreementNotFound": NotFoundError,
+    "ProposalNotFound": NotFoundError,
+    "AgreementInvalidNonce": NonceMismatchError,
+    "AgreementAlreadyConsented": IntentConflictError,
+    "VoteAlreadyCast": IntentConflictError,
+    "AgreementNotProposed": IntentConflictError,
+    "AgreementNotActive": IntentConflictError,
+    "AgreementVersionMismatch": IntentConflictError,
+    "ProposalVotingClosed": IntentConflictError,
+    "ProposalAlreadyExecuted": IntentConflictError,
+    "ContributionBatchExists": IntentConflictError,
+    "ContributionPeriodCapExceeded": IntentConflictError,
+    "VoteInvalidSupport": ValidationError,
+    "ContributionEmptyBatch": ValidationError,
+    "ContributionBatchTooLarge": ValidationError,
+    "ContributionInvalidWeight": ValidationError,
+    "ContributionWeightAboveCap": ValidationError,
+    "ContributionEmptyEvidence": ValidationError,
+    "ContributionInvalidAccountable": ValidationError,
+    "ContributionAccountableNotAParty": ValidationError,
+}
+"""What the contracts' refusal of a signed intent means for its sender, by custom error: 400
+signature, 403 right, 404 unknown, 409 state or nonce, 422 content. The message is the error's
+sentence (ledger.domain.sentences); an error not listed is raised as its RevertError (409)."""
 
 
-def _check_deadline(ledger: Ledger, deadline: int) -> None:
-    if deadline < ledger.timestamp():
-        raise SignatureExpiredError(f"the signature expired at {deadline}")
+def preflight(ledger: Ledger, intent: Intent, *, gas: int | None = None) -> None:
+    """Raise the LedgerError of REFUSALS (else the RevertError) if the intent's call would revert
+    if sent now; `gas` caps the call."""
+    params: TxParams = {"to": intent.target, "data": HexBytes(intent.data)}
+    if gas is not None:
+        params["gas"] = gas
+    try:
+        ledger.w3.eth.call(params)
+    except Exception as err:
+        revert = ledger.decoder.from_exception(err)
+        if revert is None:
+            raise
+        kind = REFUSALS.get(revert.name)
+        if kind is None:
+            raise revert from err
+        raise kind(str(revert)) from revert
 
 
-def _check_nonce(ledger: Ledger, agreement_id: bytes, signer: str, nonce: int) -> None:
-    current = ledger.agreements.nonce(agreement_id, signer)
-    if nonce != current:
-        raise NonceMismatchError(f"{signer} signed nonce {nonce}; its current nonce is {current}")
+def _authenticate(
+    ledger: Ledger, intent: Intent, typed: signing.TypedData, signer: str, signature: bytes
+) -> None:
+    """Raise unless `signer` signed `typed` (the payload whose signature `intent` relays)."""
+    try:
+        if signing.recover(typed, signature) == signer:
+            return
+    except SignatureError:
+        pass  # NOTE: not ECDSA: a contract wallet may still accept the bytes (below).
+    if ledger.w3.eth.get_code(v.address(signer, field="signer")):
+        _refuse_outsider_wallet(ledger, intent)
+    signing.verify(typed, signature, signer=signer, w3=ledger.w3)
+
+
+def _refuse_outsider_wallet(ledger: Ledger, intent: Intent) -> None:
+    """Raise when the contract refuses a contract wallet's right or signature outright.
+
+    NOTE: asked before the wallet's ERC-1271 check runs off-chain, so an outsider's wallet is
+    refused without being run wherever the contract checks the right first (consents); the call
+    is capped at ERC1271_GAS_CAP gas, as the off-chain check is, so a wallet that spins costs no
+    more. Any other answer (a state refusal, a batch that needs more gas) is left to the
+    signature check and the full pre-flight that follow.
+    """
+    try:
+        preflight(ledger, intent, gas=ERC1271_GAS_CAP)
+    except (NotAPartyError, SignatureError) as refusal:
+        if not isinstance(refusal, SignatureExpiredError):
+            raise
+    except Exception:  # any other answer: the full pre-flight decides (see the NOTE)
+        return
 
 
 def check_consent(ledger: Ledger, *, agreement_id: bytes | str, consent: ConsentSignature) -> None:
     """Raise unless `consent` would be accepted by `consentBySignatures` now."""
-    terms = authenticate_consent(ledger, agreement_id, consent)
-    check_consent_state(ledger, agreement_id=agreement_id, consent=consent, terms=terms)
+    preflight(ledger, authenticate_consent(ledger, agreement_id, consent))
 
 
 def authenticate_consent(
     ledger: Ledger, agreement_id: bytes | str, consent: ConsentSignature
-) -> AgreementTerms:
-    """The agreement's terms once `consent`'s signer is a party that signed this consent."""
+) -> Intent:
+    """The `consentBySignatures` intent of `consent` once its signer signed it."""
     aid = v.bytes32(agreement_id, field="agreement_id")
+    intent = encode_consent(agreements=ledger.agreements.address, agreement_id=aid, consent=consent)
     terms = ledger.agreements.terms(aid)
-    if ledger.agreements.party(aid, consent.signer) is None:
-        raise NotAPartyError(f"{consent.signer} is not a party of the agreement")
     typed = signing.consent_typed_data(
         chain_id=ledger.chain_id,
         agreements=ledger.agreements.address,
@@ -215,42 +288,24 @@ def authenticate_consent(
         nonce=consent.nonce,
         deadline=consent.deadline,
     )
-    signing.verify(typed, consent.signature, signer=consent.signer, w3=ledger.w3)
-    return terms
-
-
-def check_consent_state(
-    ledger: Ledger,
-    *,
-    agreement_id: bytes | str,
-    consent: ConsentSignature,
-    terms: AgreementTerms,
-) -> None:
-    """Raise unless an authenticated `consent` applies to the agreement's current state."""
-    aid = v.bytes32(agreement_id, field="agreement_id")
-    if terms.status is not AgreementStatus.PROPOSED:
-        raise IntentConflictError(f"the agreement is {terms.status.name.lower()}, not proposed")
-    _check_deadline(ledger, consent.deadline)
-    if ledger.agreements.consent_version(aid, consent.signer) == terms.version:
-        raise IntentConflictError(f"{consent.signer} already consented to v{terms.version}")
-    _check_nonce(ledger, aid, consent.signer, consent.nonce)
+    _authenticate(ledger, intent, typed, consent.signer, consent.signature)
+    return intent
 
 
 def check_vote(ledger: Ledger, *, proposal_id: int, vote: VoteSignature) -> None:
     """Raise unless `vote` would be accepted by `voteBySignatures` now."""
-    check_vote_state(ledger, vote=vote, proposal=authenticate_vote(ledger, proposal_id, vote))
+    preflight(ledger, authenticate_vote(ledger, proposal_id, vote)[0])
 
 
-def authenticate_vote(ledger: Ledger, proposal_id: int, vote: VoteSignature) -> Proposal:
-    """The proposal once `vote`'s voter may vote on it and signed this vote."""
+def authenticate_vote(
+    ledger: Ledger, proposal_id: int, vote: VoteSignature
+) -> tuple[Intent, bytes]:
+    """The `voteBySignatures` intent of `vote` and the proposal's agreement id, once its voter
+    signed this vote on the proposal."""
     proposal = ledger.governance.proposal(proposal_id)
-    is_joiner = proposal.kind is ProposalKind.ADD_PARTY and proposal.target == vote.voter
-    party = ledger.agreements.party(proposal.agreement_id, vote.voter)
-    if not is_joiner and (
-        party is None
-        or (proposal.kind is ProposalKind.REMOVE_PARTY and proposal.target == vote.voter)
-    ):
-        raise NotAPartyError(f"{vote.voter} may not vote on proposal {proposal_id}")
+    intent = encode_vote(
+        governance=ledger.governance.address, proposal_id=proposal.proposal_id, vote=vote
+    )
     typed = signing.vote_typed_data(
         chain_id=ledger.chain_id,
         governance=ledger.governance.address,
@@ -260,73 +315,26 @@ def authenticate_vote(ledger: Ledger, proposal_id: int, vote: VoteSignature) -> 
         nonce=vote.nonce,
         deadline=vote.deadline,
     )
-    signing.verify(typed, vote.signature, signer=vote.voter, w3=ledger.w3)
-    return proposal
-
-
-def check_vote_state(ledger: Ledger, *, vote: VoteSignature, proposal: Proposal) -> None:
-    """Raise unless an authenticated `vote` applies to the proposal's current state."""
-    proposal_id = proposal.proposal_id
-    if proposal.status is not ProposalStatus.VOTING or ledger.timestamp() >= proposal.vote_end:
-        raise IntentConflictError(f"proposal {proposal_id} is not open for votes")
-    _check_deadline(ledger, vote.deadline)
-    if proposal.kind is ProposalKind.ADD_PARTY and proposal.target == vote.voter:
-        if proposal.joiner_answer:
-            raise IntentConflictError(f"{vote.voter} already answered proposal {proposal_id}")
-    else:
-        party = ledger.agreements.party(proposal.agreement_id, vote.voter)
-        if party is not None and proposal.voted_mask >> party.index & 1:
-            raise IntentConflictError(f"{vote.voter} already voted on proposal {proposal_id}")
-    _check_nonce(ledger, proposal.agreement_id, vote.voter, vote.nonce)
+    _authenticate(ledger, intent, typed, vote.voter, vote.signature)
+    return intent, proposal.agreement_id
 
 
 def check_records(ledger: Ledger, *, signed: SignedRecords) -> None:
     """Raise unless the signed batch would be accepted by `recordBySignature` now."""
-    authenticate_records(ledger, signed)
-    check_records_state(ledger, signed=signed)
+    preflight(ledger, authenticate_records(ledger, signed))
 
 
-def authenticate_records(ledger: Ledger, signed: SignedRecords) -> None:
-    """Raise unless the contributor is a party that signed this batch."""
-    aid = signed.agreement_id
-    if ledger.agreements.party(aid, signed.contributor) is None:
-        raise NotAPartyError(f"{signed.contributor} is not a party of the agreement")
+def authenticate_records(ledger: Ledger, signed: SignedRecords) -> Intent:
+    """The `recordBySignature` intent of the batch once its contributor signed it."""
+    intent = encode_record(contributions=ledger.contributions.address, signed=signed)
     typed = signing.record_typed_data(
         chain_id=ledger.chain_id,
         contributions=ledger.contributions.address,
-        agreement_id=aid,
+        agreement_id=signed.agreement_id,
         contributor=signed.contributor,
         records=signed.records,
         nonce=signed.nonce,
         deadline=signed.deadline,
     )
-    signing.verify(typed, signed.signature, signer=signed.contributor, w3=ledger.w3)
-
-
-def check_records_state(ledger: Ledger, *, signed: SignedRecords) -> None:
-    """Raise unless an authenticated batch applies to the agreement's current state."""
-    aid = signed.agreement_id
-    status = ledger.agreements.status(aid)
-    if status is not AgreementStatus.ACTIVE:
-        raise IntentConflictError(f"the agreement is {status.name.lower()}, not active")
-    _check_deadline(ledger, signed.deadline)
-    _check_record_rules(ledger, aid, signed.records)
-    _check_nonce(ledger, aid, signed.contributor, signed.nonce)
-
-
-def _check_record_rules(ledger: Ledger, aid: bytes, records: Sequence[Contribution]) -> None:
-    """The per-record rules Contributions enforces (docs/contributions.md)."""
-    if not 0 < len(records) <= MAX_BATCH:
-        raise ValidationError(f"records: 1 to {MAX_BATCH} records per batch")
-    for index, record in enumerate(records):
-        if not 0 < record.weight <= MAX_WEIGHT:
-            raise ValidationError(f"records[{index}].weight: 1 to {MAX_WEIGHT}")
-        if record.evidence_hash == ZERO_HASH:
-            raise ValidationError(f"records[{index}].evidence_hash: must not be zero")
-        ai = record.provenance is not AiProvenance.NONE
-        if ai != (record.accountable != ZERO_ADDRESS):
-            raise ValidationError(
-                f"records[{index}].accountable: required exactly when AI took part"
-            )
-        if ai and ledger.agreements.party(aid, record.accountable) is None:
-            raise ValidationError(f"records[{index}].accountable: not a party")
+    _authenticate(ledger, intent, typed, signed.contributor, signed.signature)
+    return intent

@@ -32,7 +32,7 @@ from ledger.writes.relayer import Call, EntryStatus, Intent, Outbox, OutboxEntry
 
 KEY_SEPARATOR = ":"
 # The outbox slot a signed intent takes (one pending intent per signer and nonce in an
-# agreement) and the state checks still to run once its signature was verified.
+# agreement) and the pre-flight still to run once its signature was verified.
 Checked = tuple[str, Callable[[], Intent]]
 MAX_PENDING = 500  # per status: an operator's backlog beyond this is not a party's view
 
@@ -51,8 +51,8 @@ def owner_of(entry: OutboxEntry) -> str | None:
 
 class Submissions:
     """Builds typed data for parties to sign, and journals their signed intents once the
-    pre-flight checks (`ledger.writes.intents`: right to act, signature, then state, deadline and
-    nonce) say the contract would accept them now."""
+    pre-flight checks (`ledger.writes.intents`: the signature, then the contract's own verdict on
+    the call by `eth_call`) say the contract would accept them now."""
 
     def __init__(
         self,
@@ -156,19 +156,8 @@ class Submissions:
         """Check a signed consent, then journal `consentBySignatures` for it."""
 
         def authenticated() -> Checked:
-            terms = intents.authenticate_consent(self.ledger, agreement_id, consent)
-
-            def checked() -> Intent:
-                intents.check_consent_state(
-                    self.ledger, agreement_id=agreement_id, consent=consent, terms=terms
-                )
-                return intents.encode_consent(
-                    agreements=self.ledger.agreements.address,
-                    agreement_id=agreement_id,
-                    consent=consent,
-                )
-
-            return _slot(agreement_id, consent.signer, consent.nonce), checked
+            intent = intents.authenticate_consent(self.ledger, agreement_id, consent)
+            return _slot(agreement_id, consent.signer, consent.nonce), self._checked(intent)
 
         return self._submit(consent.signer, client_key, content_hash, authenticated)
 
@@ -178,15 +167,8 @@ class Submissions:
         """Check a signed vote, then journal `voteBySignatures` for it."""
 
         def authenticated() -> Checked:
-            proposal = intents.authenticate_vote(self.ledger, proposal_id, vote)
-
-            def checked() -> Intent:
-                intents.check_vote_state(self.ledger, vote=vote, proposal=proposal)
-                return intents.encode_vote(
-                    governance=self.ledger.governance.address, proposal_id=proposal_id, vote=vote
-                )
-
-            return _slot(proposal.agreement_id, vote.voter, vote.nonce), checked
+            intent, agreement_id = intents.authenticate_vote(self.ledger, proposal_id, vote)
+            return _slot(agreement_id, vote.voter, vote.nonce), self._checked(intent)
 
         return self._submit(vote.voter, client_key, content_hash, authenticated)
 
@@ -196,15 +178,10 @@ class Submissions:
         """Check a contributor's signed batch, then journal `recordBySignature` for it."""
 
         def authenticated() -> Checked:
-            intents.authenticate_records(self.ledger, signed)
-
-            def checked() -> Intent:
-                intents.check_records_state(self.ledger, signed=signed)
-                return intents.encode_record(
-                    contributions=self.ledger.contributions.address, signed=signed
-                )
-
-            return _slot(signed.agreement_id, signed.contributor, signed.nonce), checked
+            intent = intents.authenticate_records(self.ledger, signed)
+            return _slot(signed.agreement_id, signed.contributor, signed.nonce), self._checked(
+                intent
+            )
 
         return self._submit(signed.contributor, client_key, content_hash, authenticated)
 
@@ -228,9 +205,9 @@ class Submissions:
         content_hash: str,
         authenticated: Callable[[], Checked],
     ) -> OutboxEntry:
-        """The signer's right and signature are checked first; then a retry answers with its
-        first entry; otherwise the state checks run (raising on a bad intent) and the intent
-        is journaled, unless another intent at the signer's nonce is still pending (409)."""
+        """The signature is checked first; then a retry answers with its first entry; otherwise
+        the contract is asked (raising on a bad intent) and the intent is journaled, unless
+        another intent at the signer's nonce is still pending (409)."""
         key = _key(signer, client_key, content_hash)
         # NOTE: authenticated before the key is looked up: a caller who cannot sign as the
         # signer must not learn which keys the signer used (409 against 400).
@@ -241,6 +218,15 @@ class Submissions:
         with self.guard:
             intent = checked()
         return self.outbox.submit(intent, idempotency_key=key, content_hash=content_hash, slot=slot)
+
+    def _checked(self, intent: Intent) -> Callable[[], Intent]:
+        """The state half of a submission: the contract's verdict on `intent` as it is now."""
+
+        def checked() -> Intent:
+            intents.preflight(self.ledger, intent)
+            return intent
+
+        return checked
 
     def _known(self, key: str, content_hash: str) -> OutboxEntry | None:
         """The entry already journaled under `key` (a retry), checked before the chain's state

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ledger.domain import validation as v
+from ledger.domain.encoding import prefixed_hex
 from ledger.domain.structs import UINT32, Contribution, VoteSupport
 
 TypedData = dict[str, Any]
@@ -65,7 +66,7 @@ def domain(*, name: str, chain_id: int, verifying_contract: str) -> dict[str, An
 
 
 def _hex32(value: bytes | str, field: str) -> str:
-    return "0x" + v.bytes32(value, field=field).hex()
+    return prefixed_hex(v.bytes32(value, field=field))
 
 
 def consent_typed_data(

@@ -21,6 +21,7 @@ from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
 
 from ledger.domain.abi import canonical_type
+from ledger.domain.encoding import prefixed_hex
 from ledger.domain.errors import EventDecodeError
 from ledger.domain.hashing import keccak256
 from ledger.infra.events.fastabi import (
@@ -344,10 +345,6 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _hex(value: bytes) -> str:
-    return "0x" + value.hex()
-
-
 def _int(value: Any) -> int:
     return int(value)
 
@@ -376,7 +373,7 @@ def _scalar_normalizer(kind: str) -> Normalizer:
     if kind == "address":
         return checksum
     if kind.startswith("bytes"):
-        return _hex
+        return prefixed_hex
     if kind.startswith(("uint", "int")):
         return _int
     return _bool if kind == "bool" else _identity
