@@ -21,16 +21,21 @@ from eth_keys.main import KeyAPI
 from web3 import Web3
 
 from ledger.audit.collect import History, ViewCall
-from ledger.audit.model import WEIGHTED, ZERO_ADDRESS, AgreementModel
+from ledger.audit.model import AgreementModel
 from ledger.audit.report import SUITE, AgreementSummary, CheckResult, Finding
 from ledger.domain.merkle import event_record_id
+from ledger.domain.structs import (
+    BPS,
+    ZERO_ADDRESS,
+    AiProvenance,
+    CommitmentStatus,
+    ContributionStatus,
+    ProposalKind,
+    RevenueMode,
+)
 from ledger.infra.deploy import Deployment, code_hash
 from ledger.infra.events import ZERO_HEAD, DecodedEvent, advance
 
-BPS = 10_000
-CONFIRMED, DISPUTED = 1, 2
-OPEN, SUBMITTED, FULFILLED, BREACHED, REJECTED = 1, 2, 3, 4, 5
-ADD_PARTY = 1
 SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 ERC1271_MAGIC = bytes.fromhex("1626ba7e")
 DOMAIN_TYPEHASH = keccak(
@@ -304,7 +309,9 @@ def check_signatures(
     for event in events:
         args = event.args
         if event.name == "ProposalCreated":
-            joiner = _joiner(args["payload"]) if int(args["kind"]) == ADD_PARTY else None
+            joiner = (
+                _joiner(args["payload"]) if int(args["kind"]) == ProposalKind.ADD_PARTY else None
+            )
             proposals[int(args["proposalId"])] = (int(args["baseVersion"]), joiner)
             continue
         if event.name == "ConsentGiven":
@@ -449,7 +456,10 @@ def confirmed_weight_changes(
     # matures (or when Governance accepts a disputed record).
     if event.name == "ContributionMatured":
         return (event.args["contributor"], int(event.args["weight"]))
-    if event.name == "ContributionResolved" and int(event.args["status"]) == CONFIRMED:
+    if (
+        event.name == "ContributionResolved"
+        and int(event.args["status"]) == ContributionStatus.CONFIRMED
+    ):
         info = records.get(event.args["recordId"])
         return (info.contributor, int(event.args["weight"])) if info else None
     return None
@@ -477,7 +487,11 @@ def check_confirmations(
             executed_txs.add(event.tx_hash)
         elif event.name == "ContributionMatured":
             info = records.get(args["recordId"])
-            if info is None or info.status != CONFIRMED or info.contributor != args["contributor"]:
+            if (
+                info is None
+                or info.status != ContributionStatus.CONFIRMED
+                or info.contributor != args["contributor"]
+            ):
                 findings.append(at(event, "a record matured without being Confirmed"))
             elif info.weight != int(args["weight"]):
                 findings.append(
@@ -496,7 +510,11 @@ def check_confirmations(
                 findings.append(at(event, f"{event.name} of a record never recorded"))
                 continue
             info.last = event
-            info.status = DISPUTED if event.name == "ContributionDisputed" else int(args["status"])
+            info.status = (
+                ContributionStatus.DISPUTED
+                if event.name == "ContributionDisputed"
+                else int(args["status"])
+            )
             if event.name == "ContributionDisputed":
                 info.disputed = True
             elif event.name == "ContributionConfirmed":
@@ -508,7 +526,7 @@ def check_confirmations(
                     findings.append(at(event, f"{confirmer} confirmed without being a party"))
                 else:
                     info.confirmers.add(confirmer)
-                if int(args["status"]) == CONFIRMED:
+                if int(args["status"]) == ContributionStatus.CONFIRMED:
                     checked += 1
                     required = version.confirmations if version else 1
                     if len(info.confirmers) < required:
@@ -520,7 +538,7 @@ def check_confirmations(
                                 found=len(info.confirmers),
                             )
                         )
-            elif int(args["status"]) == CONFIRMED:
+            elif int(args["status"]) == ContributionStatus.CONFIRMED:
                 checked += 1
                 if not info.disputed or event.tx_hash not in executed_txs:
                     findings.append(
@@ -576,7 +594,7 @@ def check_provenance(
         if event.name != "ContributionsRecorded":
             continue
         for index, rec in enumerate(event.args["records"]):
-            if int(rec["provenance"]) == 0:
+            if int(rec["provenance"]) == AiProvenance.NONE:
                 continue
             checked += 1
             if rec["accountable"] == ZERO_ADDRESS or rec["accountable"] not in parties:
@@ -639,7 +657,7 @@ def recompute_revenue(
     events: Sequence[DecodedEvent], model: AgreementModel, records: Mapping[str, RecordInfo]
 ) -> tuple[_Books, list[Finding]]:
     """Replay deposits, weights, membership, bonds and claims; findings for inconsistent events."""
-    books = _Books(model, model.fund_share, model.mode == WEIGHTED)
+    books = _Books(model, model.fund_share, model.mode == RevenueMode.CONTRIBUTION_WEIGHTED)
     findings: list[Finding] = []
     bonds: dict[int, tuple[str, int]] = {}
     for event in events:
@@ -706,9 +724,9 @@ def recompute_revenue(
 def _releases_bond(name: str, args: Mapping[str, Any]) -> bool:
     """Whether a Commitments event fulfilled its commitment (the bond became the committer's)."""
     if name == "DeliverableAccepted":
-        return int(args["status"]) == FULFILLED
+        return int(args["status"]) == CommitmentStatus.FULFILLED
     if name == "CommitmentArbitrated":
-        return int(args["ruling"]) == FULFILLED
+        return int(args["ruling"]) == CommitmentStatus.FULFILLED
     return name == "CommitmentSettled"
 
 
@@ -883,7 +901,7 @@ def check_commitments(
                 committer=args["committer"],
                 deadline=int(args["deadline"]),
                 bond=int(args["bond"]),
-                status=OPEN,
+                status=CommitmentStatus.OPEN,
             )
         elif event.name == "CommitmentExtended":
             item["deadline"] = int(args["newDeadline"])
@@ -898,7 +916,7 @@ def check_commitments(
                 item["acceptors"].add(acceptor)
             if args["deliverableHash"] != item.get("deliverable"):
                 findings.append(at(event, f"commitment {cid}: accepted another deliverable"))
-            if item["status"] != SUBMITTED:
+            if item["status"] != CommitmentStatus.SUBMITTED:
                 findings.append(
                     at(
                         event,
@@ -906,7 +924,7 @@ def check_commitments(
                         found=item["status"],
                     )
                 )
-            if int(args["status"]) == FULFILLED:
+            if int(args["status"]) == CommitmentStatus.FULFILLED:
                 required = version.confirmations if version else 1
                 if len(item["acceptors"]) < required:
                     findings.append(
@@ -917,15 +935,15 @@ def check_commitments(
                             found=len(item["acceptors"]),
                         )
                     )
-                item["status"] = FULFILLED
+                item["status"] = CommitmentStatus.FULFILLED
         elif event.name == "CommitmentBreached":
             ruled = item.pop("ruled_breach", False)
-            if not ruled and item["status"] != OPEN:
+            if not ruled and item["status"] != CommitmentStatus.OPEN:
                 findings.append(
                     at(
                         event,
                         f"commitment {cid} breached while not Open, without an arbiter's ruling",
-                        expected=OPEN,
+                        expected=CommitmentStatus.OPEN,
                         found=item["status"],
                     )
                 )
@@ -938,7 +956,7 @@ def check_commitments(
                         found=ts,
                     )
                 )
-            item["status"] = BREACHED
+            item["status"] = CommitmentStatus.BREACHED
     onchains = history.call_many(
         [("Commitments", "commitmentOf", (_b(agreement), cid)) for cid in state]
     )
@@ -980,11 +998,15 @@ def _review_step(
         item.update(
             deliverable=args["deliverableHash"],
             review_end=int(args["reviewEnd"]),
-            status=SUBMITTED,
+            status=CommitmentStatus.SUBMITTED,
             acceptors=set(),
         )
         return findings
-    expected = REJECTED if event.name == "CommitmentArbitrated" else SUBMITTED
+    expected = (
+        CommitmentStatus.REJECTED
+        if event.name == "CommitmentArbitrated"
+        else CommitmentStatus.SUBMITTED
+    )
     if item["status"] != expected:
         findings.append(
             at(
@@ -1006,7 +1028,7 @@ def _review_step(
                     found=ts,
                 )
             )
-        item["status"] = REJECTED
+        item["status"] = CommitmentStatus.REJECTED
     elif event.name == "CommitmentSettled":
         if ts <= item.get("review_end", 0):
             findings.append(
@@ -1017,9 +1039,9 @@ def _review_step(
                     found=ts,
                 )
             )
-        item["status"] = FULFILLED
-    elif int(args["ruling"]) == FULFILLED:
-        item["status"] = FULFILLED
+        item["status"] = CommitmentStatus.FULFILLED
+    elif int(args["ruling"]) == CommitmentStatus.FULFILLED:
+        item["status"] = CommitmentStatus.FULFILLED
     else:
         item["ruled_breach"] = True
     return findings
