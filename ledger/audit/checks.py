@@ -8,22 +8,29 @@ transaction and log index of the evidence.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from eth_abi import decode, encode
+from eth_abi import decode
 from eth_abi.exceptions import DecodingError
-from eth_hash.auto import keccak
-from eth_keys.exceptions import BadSignature
-from eth_keys.main import KeyAPI
 from web3 import Web3
 
 from ledger.audit.collect import History, ViewCall
 from ledger.audit.model import AgreementModel
 from ledger.audit.report import SUITE, AgreementSummary, CheckResult, Finding
+from ledger.domain.errors import SignatureError
 from ledger.domain.merkle import event_record_id
+from ledger.domain.signing import (
+    ERC1271_ABI,
+    ERC1271_MAGIC,
+    TypedData,
+    consent_typed_data,
+    digest,
+    recover,
+    vote_typed_data,
+)
 from ledger.domain.structs import (
     BPS,
     ZERO_ADDRESS,
@@ -36,26 +43,6 @@ from ledger.domain.structs import (
 from ledger.infra.deploy import Deployment, code_hash
 from ledger.infra.events import ZERO_HEAD, DecodedEvent, advance
 
-SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
-ERC1271_MAGIC = bytes.fromhex("1626ba7e")
-DOMAIN_TYPEHASH = keccak(
-    b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-)
-CONSENT_TYPEHASH = keccak(
-    b"Consent(bytes32 agreementId,uint32 version,bytes32 paramsHash,uint256 nonce,uint256 deadline)"
-)
-VOTE_TYPEHASH = keccak(
-    b"Vote(bytes32 agreementId,uint256 proposalId,uint8 support,uint256 nonce,uint256 deadline)"
-)
-ERC1271_ABI = [
-    {
-        "type": "function",
-        "name": "isValidSignature",
-        "stateMutability": "view",
-        "inputs": [{"name": "hash", "type": "bytes32"}, {"name": "signature", "type": "bytes"}],
-        "outputs": [{"name": "", "type": "bytes4"}],
-    }
-]
 ERC20_BALANCE_ABI = [
     {
         "type": "function",
@@ -216,41 +203,12 @@ def _first_divergence(
 # ---------------------------------------------------------------------------------------
 
 
-def _domain(name: str, chain_id: int, contract: str) -> bytes:
-    return bytes(
-        keccak(
-            encode(
-                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
-                [DOMAIN_TYPEHASH, keccak(name.encode()), keccak(b"1"), chain_id, contract],
-            )
-        )
-    )
-
-
-def _digest(domain: bytes, struct: bytes) -> bytes:
-    return bytes(keccak(b"\x19\x01" + domain + struct))
-
-
-def recover(digest: bytes, signature: bytes) -> str | None:
-    """The EOA that made a canonical 65-byte signature of `digest`, or None."""
-    if len(signature) != 65 or signature[64] not in (27, 28):
-        return None
-    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big")
-    if s > SECP256K1_HALF_N:
-        return None
-    try:
-        key = KeyAPI.Signature(vrs=(signature[64] - 27, r, s)).recover_public_key_from_msg_hash(
-            digest
-        )
-    except (BadSignature, ValueError):
-        return None
-    return str(key.to_checksum_address())
-
-
 @dataclass
 class _SignatureContext:
     history: History
+    agreement: str
     senders: dict[bytes, tuple[str, str | None]] = field(default_factory=dict)
+    proposals: dict[int, tuple[int, str | None]] = field(default_factory=dict)  # base, joiner
 
     def prefetch(self, events: Sequence[DecodedEvent]) -> None:
         """Fetch the transactions of every direct consent and vote in one batch."""
@@ -263,21 +221,18 @@ class _SignatureContext:
             to = tx.get("to")
             self.senders[tx_hash] = (str(tx["from"]), str(to) if to else None)
 
-    def sender(self, tx_hash: bytes) -> tuple[str, str | None]:
-        return self.senders[tx_hash]
-
-    def signed_by(self, signer: str, digest: bytes, signature: bytes) -> bool:
-        if recover(digest, signature) == signer:
-            return True
-        w3 = self.history.w3
-        if not w3.eth.get_code(
-            Web3.to_checksum_address(signer), block_identifier=self.history.block
-        ):
+    def wallet_accepts(self, signer: str, message: TypedData, signature: bytes) -> bool:
+        """Whether `signer` is a contract whose `isValidSignature` accepts at the audited block."""
+        # NOTE: unlike the relayer's check (domain `verify`), the audit asks the wallet at the
+        # audited block, as every other view it reads, and with the node's gas cap.
+        w3, block = self.history.w3, self.history.block
+        address = Web3.to_checksum_address(signer)
+        if not w3.eth.get_code(address, block_identifier=block):
             return False
-        wallet = w3.eth.contract(address=Web3.to_checksum_address(signer), abi=ERC1271_ABI)
+        wallet = w3.eth.contract(address=address, abi=ERC1271_ABI)
         try:
-            magic = wallet.functions.isValidSignature(digest, signature).call(
-                block_identifier=self.history.block
+            magic = wallet.functions.isValidSignature(digest(message), signature).call(
+                block_identifier=block
             )
         except Exception:
             return False
@@ -288,89 +243,81 @@ def check_signatures(
     history: History, agreement: str, events: Sequence[DecodedEvent], model: AgreementModel
 ) -> CheckResult:
     """Every consent and vote was given by a party of the right version (signature or sender)."""
-    ctx = _SignatureContext(history)
+    ctx = _SignatureContext(history, agreement)
     ctx.prefetch(events)
-    chain_id = history.chain_id
-    agreements_domain = _domain(
-        "Park Ledger Agreements", chain_id, history.deployment.address("Agreements")
-    )
-    governance_domain = (
-        _domain("Park Ledger Governance", chain_id, history.deployment.address("Governance"))
-        if "Governance" in history.deployment.contracts
-        else b""
-    )
     findings: list[Finding] = []
     if model.params_mismatch is not None:
         findings.append(
             at(model.params_mismatch, "AgreementProposed params do not hash to its paramsHash")
         )
-    proposals: dict[int, tuple[int, str | None]] = {}  # id -> (base version, AddParty joiner)
     checked = 0
     for event in events:
-        args = event.args
         if event.name == "ProposalCreated":
-            joiner = (
-                _joiner(args["payload"]) if int(args["kind"]) == ProposalKind.ADD_PARTY else None
-            )
-            proposals[int(args["proposalId"])] = (int(args["baseVersion"]), joiner)
-            continue
-        if event.name == "ConsentGiven":
+            args = event.args
+            adds = int(args["kind"]) == ProposalKind.ADD_PARTY
+            joiner = _joiner(args["payload"]) if adds else None
+            ctx.proposals[int(args["proposalId"])] = (int(args["baseVersion"]), joiner)
+        elif event.name == "ConsentGiven":
             checked += 1
-            version = model.versions.get(int(args["version"]))
-            party = args["party"]
-            if version is None or party not in version.parties:
-                findings.append(at(event, f"{party} consented to a version it is not a party of"))
-                continue
-            struct = bytes(
-                keccak(
-                    encode(
-                        ["bytes32", "bytes32", "uint32", "bytes32", "uint256", "uint256"],
-                        [
-                            CONSENT_TYPEHASH,
-                            _b(agreement),
-                            version.number,
-                            _b(version.params_hash),
-                            int(args["nonce"]),
-                            int(args["deadline"]),
-                        ],
-                    )
-                )
-            )
-            findings += _verify(ctx, event, party, _digest(agreements_domain, struct), "consent")
+            findings += _consent(ctx, event, model)
         elif event.name == "VoteCast":
             checked += 1
-            proposal_id = int(args["proposalId"])
-            voter = args["voter"]
-            base, joiner = proposals.get(proposal_id, (-1, None))
-            version = model.versions.get(base)
-            if voter == joiner:
-                # NOTE: the party an AddParty proposal adds answers with a vote of weight 0.
-                if int(args["weight"]) != 0:
-                    findings.append(
-                        at(event, f"the joiner {voter} voted with a weight", found=args["weight"])
-                    )
-            elif version is None or voter not in version.parties:
-                findings.append(
-                    at(event, f"{voter} voted on proposal {proposal_id} without being a party")
-                )
-                continue
-            struct = bytes(
-                keccak(
-                    encode(
-                        ["bytes32", "bytes32", "uint256", "uint8", "uint256", "uint256"],
-                        [
-                            VOTE_TYPEHASH,
-                            _b(agreement),
-                            proposal_id,
-                            int(args["support"]),
-                            int(args["nonce"]),
-                            int(args["deadline"]),
-                        ],
-                    )
-                )
-            )
-            findings += _verify(ctx, event, voter, _digest(governance_domain, struct), "vote")
+            findings += _vote(ctx, event, model)
     return CheckResult("signatures", agreement, checked, tuple(findings))
+
+
+def _consent(ctx: _SignatureContext, event: DecodedEvent, model: AgreementModel) -> list[Finding]:
+    """A consent is by a party of the consented version, signed for Agreements."""
+    args = event.args
+    version = model.versions.get(int(args["version"]))
+    party = args["party"]
+    if version is None or party not in version.parties:
+        return [at(event, f"{party} consented to a version it is not a party of")]
+
+    def message() -> TypedData:
+        return consent_typed_data(
+            chain_id=ctx.history.chain_id,
+            agreements=ctx.history.deployment.address("Agreements"),
+            agreement_id=ctx.agreement,
+            version=version.number,
+            params_hash=version.params_hash,
+            nonce=int(args["nonce"]),
+            deadline=int(args["deadline"]),
+        )
+
+    return _verify(ctx, event, party, message, "consent")
+
+
+def _vote(ctx: _SignatureContext, event: DecodedEvent, model: AgreementModel) -> list[Finding]:
+    """A vote is by a party of the proposal's base version (or its joiner, with weight 0),
+    signed for Governance."""
+    args = event.args
+    proposal_id = int(args["proposalId"])
+    voter = args["voter"]
+    base, joiner = ctx.proposals.get(proposal_id, (-1, None))
+    version = model.versions.get(base)
+    findings: list[Finding] = []
+    if voter == joiner:
+        # NOTE: the party an AddParty proposal adds answers with a vote of weight 0.
+        if int(args["weight"]) != 0:
+            findings.append(
+                at(event, f"the joiner {voter} voted with a weight", found=args["weight"])
+            )
+    elif version is None or voter not in version.parties:
+        return [at(event, f"{voter} voted on proposal {proposal_id} without being a party")]
+
+    def message() -> TypedData:
+        return vote_typed_data(
+            chain_id=ctx.history.chain_id,
+            governance=ctx.history.deployment.address("Governance"),
+            agreement_id=ctx.agreement,
+            proposal_id=proposal_id,
+            support=int(args["support"]),
+            nonce=int(args["nonce"]),
+            deadline=int(args["deadline"]),
+        )
+
+    return findings + _verify(ctx, event, voter, message, "vote")
 
 
 def _joiner(payload: str) -> str | None:
@@ -383,11 +330,16 @@ def _joiner(payload: str) -> str | None:
 
 
 def _verify(
-    ctx: _SignatureContext, event: DecodedEvent, signer: str, digest: bytes, what: str
+    ctx: _SignatureContext,
+    event: DecodedEvent,
+    signer: str,
+    message: Callable[[], TypedData],
+    what: str,
 ) -> list[Finding]:
+    """`signer` sent the event's transaction (empty signature) or signed `message()`."""
     signature = _b(event.args["signature"])
     if not signature:
-        sender, to = ctx.sender(event.tx_hash)
+        sender, to = ctx.senders[event.tx_hash]
         # NOTE: a contract party (a wallet) consents by a call its owner sends through it.
         if signer in (sender, to):
             return []
@@ -399,16 +351,27 @@ def _verify(
                 found=sender,
             )
         ]
-    if ctx.signed_by(signer, digest, signature):
+    # NOTE: the typed data is built only for signed events: a direct one signs nothing.
+    typed = message()
+    recovered = _recovered(typed, signature)
+    if recovered == signer or ctx.wallet_accepts(signer, typed, signature):
         return []
     return [
         at(
             event,
             f"the {what} signature does not recover to {signer}",
             expected=signer,
-            found=recover(digest, signature),
+            found=recovered,
         )
     ]
+
+
+def _recovered(typed: TypedData, signature: bytes) -> str | None:
+    """The EOA whose canonical signature of `typed` this is, or None."""
+    try:
+        return recover(typed, signature)
+    except SignatureError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -1058,5 +1021,4 @@ __all__ = [
     "check_signatures",
     "recompute_revenue",
     "records_of",
-    "recover",
 ]
