@@ -1,6 +1,6 @@
 """The auditor: verifies agreements from the chain and the deployment manifest alone.
 
-collect (events via eth_getLogs), checks (one function per check), report (JSON schema,
+collect (events via eth_getLogs), checks (one module per check family), report (JSON schema,
 canonical hash, Markdown/HTML), attest (ParkRegistry.attest). See docs/audit.md.
 """
 

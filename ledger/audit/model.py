@@ -9,29 +9,30 @@ from typing import Any
 from eth_abi import encode
 from eth_hash.auto import keccak
 
+from ledger.domain.structs import AGREEMENT_PARAMS_ABI, ZERO_ADDRESS
 from ledger.infra.events import DecodedEvent
 
-ZERO_ADDRESS = "0x" + "00" * 20
+# NOTE: the names of `AgreementParams`' fields, in the order of `structs.AGREEMENT_PARAMS_ABI`
+# (a flat tuple, so its types are the comma-separated list inside the parentheses).
 PARAMS_FIELDS = (
-    ("parties", "address[]"),
-    ("sharesBps", "uint16[]"),
-    ("revenueMode", "uint8"),
-    ("fundShareBps", "uint16"),
-    ("termsHash", "bytes32"),
-    ("token", "address"),
-    ("consentThresholdBps", "uint16"),
-    ("confirmationsRequired", "uint8"),
-    ("votingMode", "uint8"),
-    ("votingPeriod", "uint32"),
-    ("quorumBps", "uint16"),
-    ("consentDeadline", "uint40"),
-    ("challengeWindow", "uint32"),
-    ("maxRecordWeight", "uint64"),
-    ("maxPeriodWeight", "uint64"),
-    ("capPeriod", "uint32"),
+    "parties",
+    "sharesBps",
+    "revenueMode",
+    "fundShareBps",
+    "termsHash",
+    "token",
+    "consentThresholdBps",
+    "confirmationsRequired",
+    "votingMode",
+    "votingPeriod",
+    "quorumBps",
+    "consentDeadline",
+    "challengeWindow",
+    "maxRecordWeight",
+    "maxPeriodWeight",
+    "capPeriod",
 )
-PARAMS_TYPE = "(" + ",".join(t for _, t in PARAMS_FIELDS) + ")"
-WEIGHTED = 1
+PARAMS_TYPES = tuple(AGREEMENT_PARAMS_ABI[1:-1].split(","))
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ class AgreementModel:
 
 def params_hash(params: dict[str, Any]) -> str:
     """keccak256(abi.encode(params)) of decoded AgreementParams (docs/eip712.md)."""
-    values = [_raw(params[name], kind) for name, kind in PARAMS_FIELDS]
-    return "0x" + bytes(keccak(encode([PARAMS_TYPE], [tuple(values)]))).hex()
+    fields = zip(PARAMS_FIELDS, PARAMS_TYPES, strict=True)
+    values = [_raw(params[name], kind) for name, kind in fields]
+    return "0x" + bytes(keccak(encode([AGREEMENT_PARAMS_ABI], [tuple(values)]))).hex()
 
 
 def _raw(value: Any, kind: str) -> Any:
@@ -119,4 +121,4 @@ def build_model(agreement_id: str, events: Sequence[DecodedEvent]) -> AgreementM
     return model
 
 
-__all__ = ["PARAMS_TYPE", "WEIGHTED", "ZERO_ADDRESS", "AgreementModel", "Version", "build_model"]
+__all__ = ["AgreementModel", "Version", "build_model"]

@@ -6,17 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from web3 import Web3
 
-from ledger.audit.checks import (
-    check_code,
-    check_commitments,
-    check_confirmations,
-    check_conservation,
-    check_hash_chain,
-    check_provenance,
-    check_revenue,
-    check_signatures,
-    records_of,
-)
+from ledger.audit.checks import check_agreement, check_code, check_conservation
 from ledger.audit.collect import Abi, History, collect
 from ledger.audit.model import build_model
 from ledger.audit.report import AuditReport, CheckResult, Finding
@@ -59,18 +49,11 @@ def audit_history(
     review = int(history.call("Commitments", "REVIEW_PERIOD"))
     summaries = []
     for aid in agreements:
-        events, model = history.by_agreement[aid], models[aid]
-        chain_check, summary = check_hash_chain(history, aid, events)
+        results, summary = check_agreement(
+            history, aid, history.by_agreement[aid], models[aid], grace=grace, review=review
+        )
+        checks += results
         summaries.append(summary)
-        records = records_of(aid, events)
-        checks += [
-            chain_check,
-            check_signatures(history, aid, events, model),
-            check_confirmations(history, aid, events, model, records=records),
-            check_revenue(history, aid, events, model, records=records),
-            check_commitments(history, aid, events, model, grace=grace, review=review),
-            check_provenance(aid, events, model),
-        ]
     checks.append(check_conservation(history, models))
     checks += [_evidence_check(e) for e in evidence]
     return AuditReport(

@@ -2,6 +2,8 @@
 digests and recovery with the contracts' own rules (docs/eip712.md)."""
 
 from ledger.domain.signing.signatures import (
+    ERC1271_ABI,
+    ERC1271_MAGIC,
     check_encoding,
     digest,
     expand_compact,
@@ -23,6 +25,8 @@ from ledger.domain.signing.typed_data import (
 __all__ = [
     "AGREEMENTS_DOMAIN",
     "CONTRIBUTIONS_DOMAIN",
+    "ERC1271_ABI",
+    "ERC1271_MAGIC",
     "GOVERNANCE_DOMAIN",
     "TypedData",
     "check_encoding",

@@ -23,7 +23,7 @@ ERC1271_MAGIC = bytes.fromhex("1626ba7e")
 # node's whole gas cap (tens of millions: 23.6 s of py-evm for a wallet that spins). A Safe's
 # check costs tens of thousands; a wallet needing more than this is refused before relaying.
 ERC1271_GAS_CAP = 1_000_000
-_ERC1271_ABI = [
+ERC1271_ABI = [
     {
         "type": "function",
         "name": "isValidSignature",
@@ -91,7 +91,7 @@ def verify(
     except SignatureError as err:
         failure = err
     if w3 is not None and w3.eth.get_code(expected):
-        wallet = w3.eth.contract(address=expected, abi=_ERC1271_ABI)
+        wallet = w3.eth.contract(address=expected, abi=ERC1271_ABI)
         try:
             magic = wallet.functions.isValidSignature(digest(typed_data), signature).call(
                 {"gas": ERC1271_GAS_CAP}
