@@ -45,7 +45,7 @@ from ledger.reads.indexer.models import (
     Uint256,
     Vote,
 )
-from ledger.reads.indexer.park import AI_PROVENANCE, CONTRIBUTION_KIND
+from ledger.reads.indexer.projectors import AI_PROVENANCE, CONTRIBUTION_KIND
 
 AUDITOR_ROLE = "0x" + keccak(text="AUDITOR_ROLE").hex()
 MAX_LIMIT = 200
