@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ledger.infra.events import DecodedEvent
-from ledger.reads.indexer.models import Agreement, AgreementParty, Consent
+from ledger.reads.indexer.models import Agreement, AgreementParty, Consent, hex_of
 from ledger.reads.indexer.projection import Projection, ProjectorSet
 from ledger.reads.indexer.projectors.common import (
     REVENUE_MODE,
     VOTING_MODE,
     balance_of,
     enum_name,
-    hex_of,
 )
 
 projectors = ProjectorSet()

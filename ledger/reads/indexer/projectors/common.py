@@ -63,11 +63,6 @@ def enum_name(names: Sequence[str], value: int) -> str:
     return names[value] if 0 <= value < len(names) else str(value)
 
 
-def hex_of(value: bytes) -> str:
-    """``0x`` lowercase hex of `value`, as the index stores bytes."""
-    return "0x" + value.hex()
-
-
 def balance_of(p: Projection, agreement_id: str, account: str, token: str) -> Balance:
     """The (agreement, account) balance row, created empty on first use."""
     row = p.get(Balance, (agreement_id, account))
@@ -128,6 +123,5 @@ __all__ = [
     "VOTING_MODE",
     "balance_of",
     "enum_name",
-    "hex_of",
     "revenue_of",
 ]

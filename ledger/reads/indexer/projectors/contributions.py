@@ -5,7 +5,7 @@ from __future__ import annotations
 from ledger.domain.merkle import event_record_id
 from ledger.domain.structs import DIRECT_NONCE, ZERO_ADDRESS
 from ledger.infra.events import DecodedEvent
-from ledger.reads.indexer.models import Confirmation, Contribution, Dispute
+from ledger.reads.indexer.models import Confirmation, Contribution, Dispute, hex_of
 from ledger.reads.indexer.projection import Projection, ProjectorSet
 from ledger.reads.indexer.projectors.common import (
     AI_PROVENANCE,
@@ -13,7 +13,6 @@ from ledger.reads.indexer.projectors.common import (
     CONTRIBUTION_STATUS,
     RESOLUTION_OUTCOME,
     enum_name,
-    hex_of,
 )
 
 projectors = ProjectorSet()

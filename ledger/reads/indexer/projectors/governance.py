@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ledger.infra.events import DecodedEvent
-from ledger.reads.indexer.models import Proposal, Vote
+from ledger.reads.indexer.models import Proposal, Vote, hex_of
 from ledger.reads.indexer.projection import Projection, ProjectorSet
-from ledger.reads.indexer.projectors.common import PROPOSAL_KIND, VOTE_SUPPORT, enum_name, hex_of
+from ledger.reads.indexer.projectors.common import PROPOSAL_KIND, VOTE_SUPPORT, enum_name
 
 projectors = ProjectorSet()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ledger.infra.events import DecodedEvent
-from ledger.reads.indexer.models import AuditAttestation, ParkSetting, Participant
+from ledger.reads.indexer.models import AuditAttestation, ParkSetting, Participant, hex_of
 from ledger.reads.indexer.projection import Projection, ProjectorSet
-from ledger.reads.indexer.projectors.common import PARTICIPANT_KIND, enum_name, hex_of
+from ledger.reads.indexer.projectors.common import PARTICIPANT_KIND, enum_name
 
 projectors = ProjectorSet()
 

@@ -12,9 +12,9 @@ from web3.contract import Contract
 from ledger.domain.structs import ZERO_ADDRESS
 from ledger.infra.chain.state import call_at
 from ledger.infra.events import DecodedEvent
-from ledger.reads.indexer.models import AgreementRevenue, Balance, Claim, Deposit
+from ledger.reads.indexer.models import AgreementRevenue, Balance, Claim, Deposit, hex_of
 from ledger.reads.indexer.projection import Projection, ProjectorSet
-from ledger.reads.indexer.projectors.common import balance_of, hex_of, revenue_of
+from ledger.reads.indexer.projectors.common import balance_of, revenue_of
 
 projectors = ProjectorSet()
 
