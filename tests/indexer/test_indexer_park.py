@@ -17,7 +17,7 @@ from ledger.infra.chain import MemoryChain
 from ledger.infra.compiler import CompileResult
 from ledger.infra.deploy import Deployment
 from ledger.infra.revert import ErrorDecoder
-from ledger.reads.indexer import dump_tables
+from ledger.reads.indexer import dump_tables, projectors
 from ledger.reads.indexer.models import (
     Agreement,
     AgreementHead,
@@ -170,6 +170,24 @@ def test_record_ids_match_the_contract_when_computed_from_the_event(flow: dict[s
             },
         )
         assert computed == "0x" + batch.leaves[index].hex()
+
+
+def test_each_event_has_one_projector_in_its_contracts_module_when_the_table_is_assembled(
+    artifacts: CompileResult,
+) -> None:
+    modules = {
+        projectors.registry: "ParkRegistry",
+        projectors.agreements: "Agreements",
+        projectors.contributions: "Contributions",
+        projectors.revenue: "Revenue",
+        projectors.commitments: "Commitments",
+        projectors.governance: "Governance",
+    }
+    names = [name for module in modules for name in module.projectors.projectors]
+    assert len(names) == len(set(names)) == len(projectors.PARK_PROJECTORS)
+    for module, contract in modules.items():
+        events = {item["name"] for item in artifacts[contract].abi if item["type"] == "event"}
+        assert set(module.projectors.projectors) <= events, contract
 
 
 def test_park_index_equals_a_rebuild_when_synced_block_by_block(

@@ -1,8 +1,8 @@
 """Events → SQL: resumable, confirmation-depth aware, reorg-safe, rebuildable (docs/indexer.md)."""
 
 from ledger.reads.indexer.db import create_index_engine, default_db_url, dump_tables
-from ledger.reads.indexer.park import park_projectors
 from ledger.reads.indexer.projection import Projection, ProjectorSet, partition_of
+from ledger.reads.indexer.projectors import park_projectors
 from ledger.reads.indexer.service import Indexer, IndexerConfig, IndexStatus, SyncResult
 
 __all__ = [

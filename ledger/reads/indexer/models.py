@@ -46,6 +46,16 @@ ADDRESS = String(42)
 HASH = String(66)
 
 
+def hex_of(value: bytes) -> str:
+    """Bytes as the index stores them: ``0x`` lowercase hex."""
+    return "0x" + value.hex()
+
+
+def unhex(value: str) -> bytes:
+    """The bytes of a ``0x`` hex string the index stored."""
+    return bytes.fromhex(value[2:])
+
+
 class Base(DeclarativeBase):
     """Declarative base of every index table."""
 
@@ -509,4 +519,6 @@ __all__ = [
     "SyncState",
     "Uint256",
     "Vote",
+    "hex_of",
+    "unhex",
 ]
