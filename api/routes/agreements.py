@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import ConfigDict, Field
 
 from api.deps import (
     SIGN_IN_OPTIONAL,
@@ -16,30 +15,19 @@ from api.deps import (
     ViewerDep,
 )
 from api.etag import etag_response
+from api.models.index import AgreementDetailRead, AgreementPage
+from api.models.writes import ConsentCreate, OutboxEntryRead, PreparedCallRead, TypedDataRead
 from api.problems import problem_responses
 from api.routes.params import (
     ADDRESS_PATTERN,
     ADDRESS_SCHEMA,
-    EXAMPLE_ADDRESS,
     MAX_SAFE_INTEGER,
     AddressFilter,
     AgreementIdPath,
     NameFilter,
     sort_query,
 )
-from api.schemas import AgreementDetailRead, AgreementPage
-from api.writes import (
-    EXAMPLE_SIGNATURE,
-    WRITE_ERRORS,
-    IdempotencyKey,
-    OutboxEntryRead,
-    PreparedCallRead,
-    SignedBody,
-    TypedDataRead,
-    accepted,
-    entry_read,
-    prepared,
-)
+from api.writes import WRITE_ERRORS, IdempotencyKey, accepted, entry_read, prepared
 from ledger.domain.structs import ConsentSignature
 from ledger.writes.submissions import request_hash
 
@@ -99,27 +87,6 @@ def get_agreement(
         )
         detail["pending_intents"] = [entry_read(entry) for entry in pending]
     return etag_response(request, AgreementDetailRead, detail)
-
-
-class ConsentCreate(SignedBody):
-    """A party's EIP-712 `Consent` to the agreement's current version, signed with its own key."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "signer": EXAMPLE_ADDRESS,
-                    "nonce": 0,
-                    "deadline": 1795622292,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        },
-    )
-    signer: str = Field(
-        pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS], json_schema_extra=ADDRESS_SCHEMA
-    )
 
 
 @router.get(

@@ -6,34 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import SIGN_IN_OPTIONAL, RuntimeDep, ServicesDep, ViewerDep
+from api.models.audit import AuditCreate, AuditRead
 from api.problems import problem_responses
-from api.routes.params import EXAMPLE_AGREEMENT, HASH_PATTERN
 from ledger.app.auth import AuthenticationError
 from ledger.audit import run_audit
 from ledger.domain.errors import ForbiddenError
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-
-
-class AuditCreate(BaseModel):
-    """What to audit: one agreement, or (without `agreement_id`) every agreement."""
-
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"agreement_id": EXAMPLE_AGREEMENT}]}
-    )
-    agreement_id: str | None = Field(default=None, pattern=HASH_PATTERN)
-
-
-class AuditRead(BaseModel):
-    """The audit report (docs/audit.md): every check, its findings, and the report hash."""
-
-    model_config = ConfigDict(extra="allow")
-    result: str = Field(examples=["pass"])
-    reportHash: str = Field(examples=["0x" + "ab" * 32])  # noqa: N815 - the report's field
-    checks: list[dict[str, Any]]
 
 
 @router.post(

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import PageDep, QueriesDep, TimeRangeDep
 from api.etag import etag_response
+from api.models.index import CommitmentPage
 from api.problems import problem_responses
 from api.routes.params import AddressFilter, AgreementFilter, NameFilter, sort_query
-from api.schemas import CommitmentPage
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
 

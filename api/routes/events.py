@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import PageDep, QueriesDep
 from api.etag import etag_response
+from api.models.index import EventPage
 from api.problems import problem_responses
 from api.routes.params import AgreementFilter, NameFilter, sort_query
-from api.schemas import EventPage
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -23,19 +23,6 @@ ContractFilter = Annotated[
         examples=["Contributions"],
     ),
 ]
-
-
-def exact(value: Any) -> Any:
-    """Integers of decoded arguments as decimal strings, like every uint256 the API returns."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return [exact(item) for item in value]
-    if isinstance(value, dict):
-        return {key: exact(item) for key, item in value.items()}
-    return value
 
 
 @router.get(
@@ -65,6 +52,4 @@ async def list_events(
         cursor=page.cursor,
         limit=page.limit,
     )
-    for item in result.items:
-        item["args"] = exact(item["args"])
     return etag_response(request, EventPage, result)

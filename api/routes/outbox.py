@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from api.deps import ServicesDep, ViewerDep
+from api.models.writes import OutboxEntryRead
 from api.problems import problem_responses
 from api.routes.params import MAX_SAFE_INTEGER
-from api.writes import OutboxEntryRead, entry_read
+from api.writes import entry_read
 from ledger.app.auth import AuthenticationError
 from ledger.domain.errors import OutboxEntryNotFoundError
 from ledger.writes.submissions import owner_of

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import PageDep, QueriesDep
 from api.etag import etag_response
+from api.models.index import ParticipantPage, ParticipantRead
 from api.problems import problem_responses
 from api.routes.params import AddressPath, NameFilter, sort_query
-from api.schemas import ParticipantPage, ParticipantRead
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
 
 from api.deps import PageDep, QueriesDep
 from api.etag import etag_response
+from api.models.index import BalanceList, ClaimPage, DepositPage
 from api.problems import problem_responses
 from api.routes.params import AddressFilter, AgreementFilter
-from api.schemas import BalanceRead, ClaimPage, DepositPage
 
 router = APIRouter(prefix="/revenue", tags=["revenue"])
-
-
-class BalanceList(BaseModel):
-    """Balances matching the filters."""
-
-    items: list[BalanceRead] = Field(description="one row per (agreement, account)")  # type: ignore[valid-type]
 
 
 @router.get(
