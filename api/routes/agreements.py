@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import (
     SIGN_IN_OPTIONAL,
+    AuditorOrPartyDep,
     PageDep,
     QueriesDep,
     ServicesDep,
     TimeRangeDep,
-    ViewerDep,
 )
 from api.etag import etag_response
 from api.models.index import AgreementDetailRead, AgreementPage
@@ -74,14 +74,13 @@ def get_agreement(
     request: Request,
     queries: QueriesDep,
     services: ServicesDep,
-    viewer: ViewerDep,
-    agreement_id: AgreementIdPath,
+    access: AuditorOrPartyDep,
 ) -> Response:
     """The agreement's current version, every party and consent, and its verified head; its
     parties and auditors also see the relayed intents still on their way (`pending_intents`)."""
+    agreement_id = access.agreement_id
     detail = queries.agreement(agreement_id)
-    party = viewer.address is not None and queries.is_party(detail["agreement_id"], viewer.address)
-    if party or viewer.auditor:
+    if access.insider:
         pending = services.submissions.pending(
             agreement_id=agreement_id, proposal_ids=queries.proposal_ids(agreement_id)
         )
