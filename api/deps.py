@@ -10,14 +10,17 @@ files stay `def`: those calls can wait on I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
+from api.etag import etag_response
 from api.models.audit import AuditCreate
 from api.models.evidence import EvidenceCreate, EvidenceRead
 from api.routes.params import HASH_PATTERN, MAX_SAFE_INTEGER, AgreementIdPath
@@ -32,7 +35,7 @@ from ledger.domain.errors import (
 from ledger.domain.validation import bytes32
 from ledger.evidence import EvidenceStore
 from ledger.infra.runtime import ParkRuntime
-from ledger.reads.queries import MAX_LIMIT, IndexQueries, TimeRange
+from ledger.reads.queries import MAX_LIMIT, IndexQueries, Page, TimeRange
 from ledger.writes.relayer import OutboxEntry
 from ledger.writes.submissions import owner_of
 
@@ -119,21 +122,33 @@ ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
 
 @dataclass(frozen=True)
-class PageParams:
-    """Where a page starts and how long it is."""
+class Listing:
+    """One request for a page of a list: where the page starts, how long it is, who asks."""
 
+    request: Request
     cursor: str | None
     limit: int
 
+    def page(self, model: type[BaseModel], fetch: Callable[..., Page], **filters: Any) -> Response:
+        """`fetch(**filters)` from the cursor, `limit` rows long, served as `model` with an ETag."""
+        return etag_response(
+            self.request, model, fetch(**filters, cursor=self.cursor, limit=self.limit)
+        )
 
-async def page_params(
+    def empty(self, model: type[BaseModel]) -> Response:
+        """An empty last page, served as `model` with an ETag."""
+        return etag_response(self.request, model, Page(items=[], next_cursor=None))
+
+
+async def listing(
+    request: Request,
     cursor: Annotated[
         str | None, Query(max_length=512, description="`next_cursor` of the previous page")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")] = 50,
-) -> PageParams:
-    """The `cursor` and `limit` query parameters of every list."""
-    return PageParams(cursor=cursor, limit=limit)
+) -> Listing:
+    """The `cursor` and `limit` query parameters every list takes."""
+    return Listing(request=request, cursor=cursor, limit=limit)
 
 
 async def time_range(
@@ -148,7 +163,7 @@ async def time_range(
     return TimeRange(since=since, until=until)
 
 
-PageDep = Annotated[PageParams, Depends(page_params)]
+ListingDep = Annotated[Listing, Depends(listing)]
 TimeRangeDep = Annotated[TimeRange, Depends(time_range)]
 
 

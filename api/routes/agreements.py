@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import (
     SIGN_IN_OPTIONAL,
     AuditorOrPartyDep,
-    PageDep,
+    ListingDep,
     QueriesDep,
     ServicesDep,
     TimeRangeDep,
@@ -42,24 +42,22 @@ router = APIRouter(prefix="/agreements", tags=["agreements"])
 )
 async def list_agreements(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     proposed: TimeRangeDep,
     party: AddressFilter = None,
     status: NameFilter = None,
     sort: Annotated[str, sort_query("proposed", "updated")] = "proposed",
 ) -> Response:
     """Agreements, filterable by party (current or former), status and proposal time."""
-    result = queries.agreements(
+    return listing.page(
+        AgreementPage,
+        queries.agreements,
         party=party,
         status=status,
         proposed=proposed,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, AgreementPage, result)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep
+from api.deps import ListingDep, QueriesDep, ServicesDep, TimeRangeDep
 from api.etag import etag_response
 from api.models.index import ContributionDetailRead, ContributionPage
 from api.models.writes import (
@@ -40,9 +40,8 @@ router = APIRouter(prefix="/contributions", tags=["contributions"])
 )
 async def list_contributions(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     recorded: TimeRangeDep,
     agreement_id: AgreementFilter = None,
     status: NameFilter = None,
@@ -51,17 +50,16 @@ async def list_contributions(
     sort: Annotated[str, sort_query("recorded", "weight")] = "recorded",
 ) -> Response:
     """Records filterable by agreement, status, kind, contributor and recording time."""
-    result = queries.contributions(
+    return listing.page(
+        ContributionPage,
+        queries.contributions,
         agreement_id=agreement_id,
         status=status,
         kind=kind,
         contributor=contributor,
         recorded=recorded,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, ContributionPage, result)
 
 
 @router.get(

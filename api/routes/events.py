@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from api.deps import PageDep, QueriesDep
-from api.etag import etag_response
+from api.deps import ListingDep, QueriesDep
 from api.models.index import EventPage
 from api.problems import problem_responses
 from api.routes.params import AgreementFilter, NameFilter, sort_query
@@ -33,9 +32,8 @@ ContractFilter = Annotated[
 )
 async def list_events(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     agreement_id: AgreementFilter = None,
     contract: ContractFilter = None,
     name: NameFilter = None,
@@ -44,12 +42,11 @@ async def list_events(
     """Every event the indexer decoded, in chain order (`sort=-block` for the newest first),
     filterable by agreement, contract and event name; public, as on chain. Integer arguments
     are decimal strings."""
-    result = queries.events(
+    return listing.page(
+        EventPage,
+        queries.events,
         agreement_id=agreement_id,
         contract=contract,
         name=name,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, EventPage, result)

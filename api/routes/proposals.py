@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import PageDep, QueriesDep, ServicesDep
+from api.deps import ListingDep, QueriesDep, ServicesDep
 from api.etag import etag_response
 from api.models.enums import member_named
 from api.models.index import ProposalDetailRead, ProposalPage
@@ -37,24 +37,22 @@ router = APIRouter(prefix="/proposals", tags=["proposals"])
 )
 async def list_proposals(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     agreement_id: AgreementFilter = None,
     status: NameFilter = None,
     kind: NameFilter = None,
     sort: Annotated[str, sort_query("created", "vote_end")] = "created",
 ) -> Response:
     """Proposals filterable by agreement, status and kind."""
-    result = queries.proposals(
+    return listing.page(
+        ProposalPage,
+        queries.proposals,
         agreement_id=agreement_id,
         status=status,
         kind=kind,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, ProposalPage, result)
 
 
 @router.get(
