@@ -10,17 +10,34 @@ files stay `def`: those calls can wait on I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
-from api.routes.params import MAX_SAFE_INTEGER
+from api.etag import etag_response
+from api.models.audit import AuditCreate
+from api.models.evidence import EvidenceCreate, EvidenceRead
+from api.routes.params import HASH_PATTERN, MAX_SAFE_INTEGER, AgreementIdPath
 from ledger.app.auth import AuthenticationError, Principal, SignInService
 from ledger.app.services import ParkServices
+from ledger.domain.errors import (
+    ForbiddenError,
+    NotAPartyError,
+    NotFoundError,
+    OutboxEntryNotFoundError,
+)
+from ledger.domain.validation import bytes32
+from ledger.evidence import EvidenceStore
 from ledger.infra.runtime import ParkRuntime
-from ledger.reads.queries import MAX_LIMIT, IndexQueries, TimeRange
+from ledger.reads.queries import MAX_LIMIT, IndexQueries, Page, TimeRange
+from ledger.writes.relayer import OutboxEntry
+from ledger.writes.submissions import owner_of
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token")
 # NOTE: FastAPI declares the bearer as required wherever it is a dependency; a route that also
@@ -105,21 +122,33 @@ ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
 
 @dataclass(frozen=True)
-class PageParams:
-    """Where a page starts and how long it is."""
+class Listing:
+    """One request for a page of a list: where the page starts, how long it is, who asks."""
 
+    request: Request
     cursor: str | None
     limit: int
 
+    def page(self, model: type[BaseModel], fetch: Callable[..., Page], **filters: Any) -> Response:
+        """`fetch(**filters)` from the cursor, `limit` rows long, served as `model` with an ETag."""
+        return etag_response(
+            self.request, model, fetch(**filters, cursor=self.cursor, limit=self.limit)
+        )
 
-async def page_params(
+    def empty(self, model: type[BaseModel]) -> Response:
+        """An empty last page, served as `model` with an ETag."""
+        return etag_response(self.request, model, Page(items=[], next_cursor=None))
+
+
+async def listing(
+    request: Request,
     cursor: Annotated[
         str | None, Query(max_length=512, description="`next_cursor` of the previous page")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")] = 50,
-) -> PageParams:
-    """The `cursor` and `limit` query parameters of every list."""
-    return PageParams(cursor=cursor, limit=limit)
+) -> Listing:
+    """The `cursor` and `limit` query parameters every list takes."""
+    return Listing(request=request, cursor=cursor, limit=limit)
 
 
 async def time_range(
@@ -134,5 +163,164 @@ async def time_range(
     return TimeRange(since=since, until=until)
 
 
-PageDep = Annotated[PageParams, Depends(page_params)]
+ListingDep = Annotated[Listing, Depends(listing)]
 TimeRangeDep = Annotated[TimeRange, Depends(time_range)]
+
+
+# -- authorisation -----------------------------------------------------------------------------
+# NOTE: a dependency that refuses a caller reads its path parameters and body itself and checks
+# in its own body, not through a sub-dependency: FastAPI solves sub-dependencies before it
+# validates parameters, so that order would turn a malformed request's 422 into a 401.
+
+
+def signed_in(viewer: Viewer, *, reason: str) -> str:
+    """The caller's address; 401 (`sign in first: <reason>`) for an anonymous caller."""
+    if viewer.address is None:
+        raise AuthenticationError(f"sign in first: {reason}")
+    return viewer.address
+
+
+@dataclass(frozen=True)
+class AgreementAccess:
+    """The path's agreement id, and whether the caller is an auditor or one of its parties."""
+
+    agreement_id: str
+    insider: bool
+
+
+async def auditor_or_party(
+    agreement_id: AgreementIdPath, viewer: ViewerDep, queries: QueriesDep
+) -> AgreementAccess:
+    """The path's agreement, and whether the caller is an auditor or a party (current or former)
+    of it; the route reads the id from here, so the path parameter is validated once."""
+    key = "0x" + bytes32(agreement_id, field="agreement_id").hex()
+    insider = viewer.auditor or (
+        viewer.address is not None and queries.is_party(key, viewer.address)
+    )
+    return AgreementAccess(agreement_id=agreement_id, insider=insider)
+
+
+async def audit_scope(body: AuditCreate, viewer: ViewerDep) -> str | None:
+    """The agreement to audit, open to anyone; None for every agreement, only for auditors."""
+    # NOTE: an audit reads only public chain data, so one agreement's is open to all (the
+    # read-only dashboard runs it); the park-wide one costs a pass over every agreement.
+    if body.agreement_id is not None:
+        return body.agreement_id
+    address = signed_in(viewer, reason="auditing every agreement is for auditors")
+    if not viewer.auditor:
+        raise ForbiddenError(
+            f"{address} does not hold the registry's AUDITOR_ROLE: audit one agreement"
+        )
+    return None
+
+
+def visible_outbox_entry(
+    entry_id: Annotated[int, Path(ge=1, le=MAX_SAFE_INTEGER)],
+    services: ServicesDep,
+    viewer: ViewerDep,
+) -> OutboxEntry:
+    """The entry, for its signer (signed in) or an auditor; 404 for anyone else."""
+    address = signed_in(viewer, reason="outbox entries are private to their submitter")
+    entry = services.outbox.get(entry_id)
+    if not viewer.auditor and owner_of(entry) != address:
+        # NOTE: the same 404 as for a missing id: a 403 would tell which ids exist.
+        raise OutboxEntryNotFoundError(f"no outbox entry with id {entry_id}")
+    return entry
+
+
+AuditorOrPartyDep = Annotated[AgreementAccess, Depends(auditor_or_party)]
+AuditScopeDep = Annotated[str | None, Depends(audit_scope)]
+VisibleOutboxEntryDep = Annotated[OutboxEntry, Depends(visible_outbox_entry)]
+
+# -- evidence ----------------------------------------------------------------------------------
+
+EVIDENCE_IS_PRIVATE = "evidence metadata is private to its parties"
+
+
+async def get_evidence_store(runtime: RuntimeDep) -> EvidenceStore:
+    """The runtime's evidence store (`<data dir>/evidence`)."""
+    return _evidence_store_at(runtime.data_dir / "evidence")
+
+
+@lru_cache(maxsize=8)
+def _evidence_store_at(root: FilePath) -> EvidenceStore:
+    # NOTE: one store a process: the limits are read from the settings once, not per request.
+    return EvidenceStore.default(root=root)
+
+
+EvidenceStoreDep = Annotated[EvidenceStore, Depends(get_evidence_store)]
+
+
+@dataclass(frozen=True)
+class EvidenceReader:
+    """A signed-in caller reading evidence metadata."""
+
+    address: str
+    auditor: bool
+
+    def may_see(self, item: EvidenceRead) -> bool:
+        """Auditors see every document; others those they uploaded, were sealed for or read."""
+        return (
+            self.auditor
+            or self.address == item.uploader
+            or self.address in item.parties
+            or self.address in item.readers
+        )
+
+    @classmethod
+    def of(cls, viewer: Viewer) -> EvidenceReader:
+        """The signed-in caller; 401 for anonymous callers."""
+        return cls(address=signed_in(viewer, reason=EVIDENCE_IS_PRIVATE), auditor=viewer.auditor)
+
+
+async def evidence_reader(viewer: ViewerDep) -> EvidenceReader:
+    """The signed-in caller reading evidence metadata; 401 for anonymous callers (for a route
+    with no parameters of its own to validate first)."""
+    return EvidenceReader.of(viewer)
+
+
+def visible_evidence(
+    document_id: Annotated[str, Path(pattern=HASH_PATTERN, description="document id")],
+    store: EvidenceStoreDep,
+    viewer: ViewerDep,
+) -> EvidenceRead:
+    """The document's metadata, for its parties, current readers and auditors; 404 for anyone
+    else, as for an unknown id (the answer never tells whether the document exists)."""
+    reader = EvidenceReader.of(viewer)
+    unknown = NotFoundError(f"no evidence document {document_id}")
+    try:
+        item = EvidenceRead.of(store.load_envelope(bytes.fromhex(document_id[2:])))
+    except NotFoundError:
+        raise unknown from None
+    if not reader.may_see(item):
+        raise unknown
+    return item
+
+
+@dataclass(frozen=True)
+class PartyUpload:
+    """A sealed document uploaded by a current party of the agreement it belongs to."""
+
+    envelope: dict[str, Any]
+    ciphertext: bytes
+    uploader: str
+    parties: frozenset[str]
+
+
+def party_upload(body: EvidenceCreate, queries: QueriesDep, principal: PrincipalDep) -> PartyUpload:
+    """The upload, once its ciphertext decodes (else 400) and the caller is a current party of
+    `agreement_id` (404 for an unknown agreement, 403 for a caller who is not a party)."""
+    ciphertext = body.ciphertext_bytes()
+    # NOTE: the party check is an indexed query; it comes before any signature is recovered.
+    detail = queries.agreement(body.agreement_id)
+    parties = frozenset(row["party"] for row in detail["parties"] if row["is_current"])
+    if principal.address not in parties:
+        raise NotAPartyError(f"{principal.address} is not a party of {body.agreement_id}")
+    return PartyUpload(
+        envelope=body.envelope, ciphertext=ciphertext, uploader=principal.address, parties=parties
+    )
+
+
+EvidenceReaderDep = Annotated[EvidenceReader, Depends(evidence_reader)]
+VisibleEvidenceDep = Annotated[EvidenceRead, Depends(visible_evidence)]
+PartyUploadDep = Annotated[PartyUpload, Depends(party_upload)]

@@ -237,21 +237,30 @@ class JsonDepthScanner:
             at = match.start()
             if at < skip_to:
                 continue
-            token = chunk[at]
             if self.in_string:
-                if token == 0x5C:  # backslash: the next byte is escaped
-                    skip_to = at + 2
-                    self.escaped = skip_to > len(chunk)
-                elif token == 0x22:
-                    self.in_string = False
-            elif token == 0x22:
-                self.in_string = True
-            elif token in b"[{":
-                self.depth += 1
-                if self.depth > self.limit:
-                    raise JsonTooDeepError
-            elif token in b"]}":
-                self.depth -= 1
+                skip_to = self._in_string(chunk, at)
+            else:
+                self._outside_string(chunk[at])
+
+    def _in_string(self, chunk: bytes, at: int) -> int:
+        """A token inside a string; returns where the next token may start."""
+        if chunk[at] == 0x5C:  # backslash: the next byte is escaped
+            self.escaped = at + 2 > len(chunk)
+            return at + 2
+        if chunk[at] == 0x22:
+            self.in_string = False
+        return at + 1
+
+    def _outside_string(self, token: int) -> None:
+        """A quote opens a string; brackets nest and unnest."""
+        if token == 0x22:
+            self.in_string = True
+        elif token in b"[{":
+            self.depth += 1
+            if self.depth > self.limit:
+                raise JsonTooDeepError
+        elif token in b"]}":
+            self.depth -= 1
 
 
 class RateLimitMiddleware:

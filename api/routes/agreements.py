@@ -5,41 +5,29 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import ConfigDict, Field
 
 from api.deps import (
     SIGN_IN_OPTIONAL,
-    PageDep,
+    AuditorOrPartyDep,
+    ListingDep,
     QueriesDep,
     ServicesDep,
     TimeRangeDep,
-    ViewerDep,
 )
 from api.etag import etag_response
+from api.models.index import AgreementDetailRead, AgreementPage
+from api.models.writes import ConsentCreate, OutboxEntryRead, PreparedCallRead, TypedDataRead
 from api.problems import problem_responses
 from api.routes.params import (
     ADDRESS_PATTERN,
     ADDRESS_SCHEMA,
-    EXAMPLE_ADDRESS,
     MAX_SAFE_INTEGER,
     AddressFilter,
     AgreementIdPath,
     NameFilter,
     sort_query,
 )
-from api.schemas import AgreementDetailRead, AgreementPage
-from api.writes import (
-    EXAMPLE_SIGNATURE,
-    WRITE_ERRORS,
-    IdempotencyKey,
-    OutboxEntryRead,
-    PreparedCallRead,
-    SignedBody,
-    TypedDataRead,
-    accepted,
-    entry_read,
-    prepared,
-)
+from api.writes import WRITE_ERRORS, IdempotencyKey, accepted, entry_read, prepared
 from ledger.domain.structs import ConsentSignature
 from ledger.writes.submissions import request_hash
 
@@ -54,24 +42,22 @@ router = APIRouter(prefix="/agreements", tags=["agreements"])
 )
 async def list_agreements(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     proposed: TimeRangeDep,
     party: AddressFilter = None,
     status: NameFilter = None,
     sort: Annotated[str, sort_query("proposed", "updated")] = "proposed",
 ) -> Response:
     """Agreements, filterable by party (current or former), status and proposal time."""
-    result = queries.agreements(
+    return listing.page(
+        AgreementPage,
+        queries.agreements,
         party=party,
         status=status,
         proposed=proposed,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, AgreementPage, result)
 
 
 @router.get(
@@ -86,40 +72,18 @@ def get_agreement(
     request: Request,
     queries: QueriesDep,
     services: ServicesDep,
-    viewer: ViewerDep,
-    agreement_id: AgreementIdPath,
+    access: AuditorOrPartyDep,
 ) -> Response:
     """The agreement's current version, every party and consent, and its verified head; its
     parties and auditors also see the relayed intents still on their way (`pending_intents`)."""
+    agreement_id = access.agreement_id
     detail = queries.agreement(agreement_id)
-    party = viewer.address is not None and queries.is_party(detail["agreement_id"], viewer.address)
-    if party or viewer.auditor:
+    if access.insider:
         pending = services.submissions.pending(
             agreement_id=agreement_id, proposal_ids=queries.proposal_ids(agreement_id)
         )
         detail["pending_intents"] = [entry_read(entry) for entry in pending]
     return etag_response(request, AgreementDetailRead, detail)
-
-
-class ConsentCreate(SignedBody):
-    """A party's EIP-712 `Consent` to the agreement's current version, signed with its own key."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "signer": EXAMPLE_ADDRESS,
-                    "nonce": 0,
-                    "deadline": 1795622292,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        },
-    )
-    signer: str = Field(
-        pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS], json_schema_extra=ADDRESS_SCHEMA
-    )
 
 
 @router.get(

@@ -6,34 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SIGN_IN_OPTIONAL, RuntimeDep, ServicesDep, ViewerDep
+from api.deps import SIGN_IN_OPTIONAL, AuditScopeDep, RuntimeDep, ServicesDep
+from api.models.audit import AuditRead
 from api.problems import problem_responses
-from api.routes.params import EXAMPLE_AGREEMENT, HASH_PATTERN
-from ledger.app.auth import AuthenticationError
 from ledger.audit import run_audit
-from ledger.domain.errors import ForbiddenError
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-
-
-class AuditCreate(BaseModel):
-    """What to audit: one agreement, or (without `agreement_id`) every agreement."""
-
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"agreement_id": EXAMPLE_AGREEMENT}]}
-    )
-    agreement_id: str | None = Field(default=None, pattern=HASH_PATTERN)
-
-
-class AuditRead(BaseModel):
-    """The audit report (docs/audit.md): every check, its findings, and the report hash."""
-
-    model_config = ConfigDict(extra="allow")
-    result: str = Field(examples=["pass"])
-    reportHash: str = Field(examples=["0x" + "ab" * 32])  # noqa: N815 - the report's field
-    checks: list[dict[str, Any]]
 
 
 @router.post(
@@ -43,19 +22,9 @@ class AuditRead(BaseModel):
     responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
     openapi_extra=SIGN_IN_OPTIONAL,
 )
-def create_audit(
-    body: AuditCreate, runtime: RuntimeDep, services: ServicesDep, viewer: ViewerDep
-) -> Any:
+def create_audit(scope: AuditScopeDep, runtime: RuntimeDep, services: ServicesDep) -> Any:
     """Re-reads every event from the node (not from the index) and runs every check; one
     agreement for anyone, every agreement only for signed-in auditors."""
-    # NOTE: an audit reads only public chain data, so one agreement's is open to all (the
-    # read-only dashboard runs it); the park-wide one costs a pass over every agreement.
-    if body.agreement_id is None and viewer.address is None:
-        raise AuthenticationError("sign in first: auditing every agreement is for auditors")
-    if body.agreement_id is None and not viewer.auditor:
-        raise ForbiddenError(
-            f"{viewer.address} does not hold the registry's AUDITOR_ROLE: audit one agreement"
-        )
     # NOTE: the audit reads the node from this request's thread, like /ready: the guard keeps it
     # off the in-process chain while the background round uses it.
     with services.chain_guard:
@@ -63,6 +32,6 @@ def create_audit(
             w3=runtime.w3,
             deployment=runtime.deployment,
             abis={name: runtime.artifacts[name].abi for name in runtime.deployment.contracts},
-            agreement=body.agreement_id,
+            agreement=scope,
         )
     return report.to_json()

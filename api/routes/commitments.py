@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from api.deps import PageDep, QueriesDep, TimeRangeDep
-from api.etag import etag_response
+from api.deps import ListingDep, QueriesDep, TimeRangeDep
+from api.models.index import CommitmentPage
 from api.problems import problem_responses
 from api.routes.params import AddressFilter, AgreementFilter, NameFilter, sort_query
-from api.schemas import CommitmentPage
 
 router = APIRouter(prefix="/commitments", tags=["commitments"])
 
@@ -23,9 +22,8 @@ router = APIRouter(prefix="/commitments", tags=["commitments"])
 )
 async def list_commitments(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     deadline: TimeRangeDep,
     agreement_id: AgreementFilter = None,
     committer: AddressFilter = None,
@@ -33,13 +31,12 @@ async def list_commitments(
     sort: Annotated[str, sort_query("deadline", "made")] = "deadline",
 ) -> Response:
     """Commitments filterable by agreement, committer, status and deadline (`since`/`until`)."""
-    result = queries.commitments(
+    return listing.page(
+        CommitmentPage,
+        queries.commitments,
         agreement_id=agreement_id,
         committer=committer,
         status=status,
         deadline=deadline,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, CommitmentPage, result)

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
 
 from api.deps import RuntimeDep
 from api.etag import etag_response
+from api.models.system import ContractsRead
 from api.problems import problem_responses
 
 router = APIRouter(prefix="/contracts", tags=["contracts"])
-
-
-class ContractRead(BaseModel):
-    """One deployed contract: where it is and how to call it."""
-
-    address: str = Field(examples=["0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"])
-    abi: list[dict[str, Any]]
-
-
-class ContractsRead(BaseModel):
-    """The deployed suite: build calldata for propose, confirm, dispute, deposit, claim, commit
-    and governance proposals from these ABIs and send it from your own wallet."""
-
-    chain_id: int = Field(examples=[31337])
-    contracts: dict[str, ContractRead]
 
 
 @router.get(

@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from api.deps import PageDep, QueriesDep, ServicesDep, TimeRangeDep
+from api.deps import ListingDep, QueriesDep, ServicesDep, TimeRangeDep
 from api.etag import etag_response
+from api.models.index import ContributionDetailRead, ContributionPage
+from api.models.writes import (
+    ContributionCreate,
+    OutboxEntryRead,
+    PreparedCallRead,
+    RecordsTypedDataCreate,
+    TypedDataRead,
+)
 from api.problems import problem_responses
 from api.routes.params import (
-    ADDRESS_PATTERN,
-    ADDRESS_SCHEMA,
-    EXAMPLE_ADDRESS,
-    EXAMPLE_AGREEMENT,
     HASH_PATTERN,
-    MAX_SAFE_INTEGER,
     AddressFilter,
     AgreementFilter,
     HashPath,
-    JsonInt,
     NameFilter,
     sort_query,
 )
-from api.schemas import ContributionDetailRead, ContributionPage
-from api.writes import (
-    EXAMPLE_SIGNATURE,
-    WRITE_ERRORS,
-    IdempotencyKey,
-    OutboxEntryRead,
-    PreparedCallRead,
-    SignedBody,
-    TypedDataRead,
-    accepted,
-    prepared,
-)
+from api.writes import WRITE_ERRORS, IdempotencyKey, accepted, prepared
 from ledger.client import SignedRecords
-from ledger.domain.structs import MAX_BATCH, MAX_WEIGHT, ZERO_ADDRESS, Contribution
-from ledger.reads.queries import contribution_of
 from ledger.writes.submissions import request_hash
 
 router = APIRouter(prefix="/contributions", tags=["contributions"])
@@ -52,9 +40,8 @@ router = APIRouter(prefix="/contributions", tags=["contributions"])
 )
 async def list_contributions(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     recorded: TimeRangeDep,
     agreement_id: AgreementFilter = None,
     status: NameFilter = None,
@@ -63,17 +50,16 @@ async def list_contributions(
     sort: Annotated[str, sort_query("recorded", "weight")] = "recorded",
 ) -> Response:
     """Records filterable by agreement, status, kind, contributor and recording time."""
-    result = queries.contributions(
+    return listing.page(
+        ContributionPage,
+        queries.contributions,
         agreement_id=agreement_id,
         status=status,
         kind=kind,
         contributor=contributor,
         recorded=recorded,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, ContributionPage, result)
 
 
 @router.get(
@@ -85,88 +71,6 @@ async def list_contributions(
 async def get_contribution(request: Request, queries: QueriesDep, record_id: HashPath) -> Response:
     """One record by id (its Merkle leaf)."""
     return etag_response(request, ContributionDetailRead, queries.contribution(record_id))
-
-
-KindName = Literal[
-    "Design",
-    "ContentIP",
-    "Technology",
-    "Capital",
-    "Labour",
-    "SpaceEquipment",
-    "Data",
-    "MarketingChannel",
-    "Other",
-]
-EXAMPLE_RECORD: dict[str, JsonValue] = {
-    "kind": "Design",
-    "weight": 30,
-    "evidence_hash": "0x" + "5e" * 32,
-    "provenance": "None",
-    "accountable": ZERO_ADDRESS,
-}
-
-EXAMPLE_DRAFT: dict[str, JsonValue] = {
-    "agreement_id": EXAMPLE_AGREEMENT,
-    "contributor": EXAMPLE_ADDRESS,
-    "records": [EXAMPLE_RECORD],
-    "deadline": 1795622292,
-}
-
-
-class RecordItem(BaseModel):
-    """One contribution as its contributor records it (kind and provenance named as in reads)."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_RECORD]})
-    kind: KindName
-    weight: JsonInt = Field(ge=1, le=MAX_WEIGHT)
-    evidence_hash: str = Field(
-        pattern=HASH_PATTERN, description="salted commitment of the evidence document"
-    )
-    provenance: Literal["None", "Assisted", "Generated"] = "None"
-    accountable: str = Field(
-        default=ZERO_ADDRESS,
-        pattern=ADDRESS_PATTERN,
-        description="the party answerable for AI output (required exactly when AI took part)",
-        json_schema_extra=ADDRESS_SCHEMA,
-    )
-
-    def contribution(self) -> Contribution:
-        """The typed struct."""
-        return contribution_of(
-            kind=self.kind,
-            weight=self.weight,
-            evidence_hash=self.evidence_hash,
-            provenance=self.provenance,
-            accountable=self.accountable,
-        )
-
-
-class RecordsTypedDataCreate(BaseModel):
-    """The batch a contributor is about to sign."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_DRAFT]})
-    agreement_id: str = Field(pattern=HASH_PATTERN)
-    contributor: str = Field(pattern=ADDRESS_PATTERN, json_schema_extra=ADDRESS_SCHEMA)
-    records: list[RecordItem] = Field(min_length=1, max_length=MAX_BATCH)
-    deadline: JsonInt = Field(ge=0, le=MAX_SAFE_INTEGER)
-
-
-class ContributionCreate(SignedBody, RecordsTypedDataCreate):
-    """A batch of one or more records signed by its contributor (EIP-712 `RecordContributions`)."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    **EXAMPLE_DRAFT,
-                    "nonce": 1,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        },
-    )
 
 
 @router.post(

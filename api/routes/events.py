@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from api.deps import PageDep, QueriesDep
-from api.etag import etag_response
+from api.deps import ListingDep, QueriesDep
+from api.models.index import EventPage
 from api.problems import problem_responses
 from api.routes.params import AgreementFilter, NameFilter, sort_query
-from api.schemas import EventPage
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -25,19 +24,6 @@ ContractFilter = Annotated[
 ]
 
 
-def exact(value: Any) -> Any:
-    """Integers of decoded arguments as decimal strings, like every uint256 the API returns."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return [exact(item) for item in value]
-    if isinstance(value, dict):
-        return {key: exact(item) for key, item in value.items()}
-    return value
-
-
 @router.get(
     "",
     summary="List indexed events (the park's activity)",
@@ -46,9 +32,8 @@ def exact(value: Any) -> Any:
 )
 async def list_events(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     agreement_id: AgreementFilter = None,
     contract: ContractFilter = None,
     name: NameFilter = None,
@@ -57,14 +42,11 @@ async def list_events(
     """Every event the indexer decoded, in chain order (`sort=-block` for the newest first),
     filterable by agreement, contract and event name; public, as on chain. Integer arguments
     are decimal strings."""
-    result = queries.events(
+    return listing.page(
+        EventPage,
+        queries.events,
         agreement_id=agreement_id,
         contract=contract,
         name=name,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    for item in result.items:
-        item["args"] = exact(item["args"])
-    return etag_response(request, EventPage, result)

@@ -8,94 +8,15 @@ that agreement's parties; a document the caller may not see answers 404, as an u
 
 from __future__ import annotations
 
-import base64
-from functools import lru_cache
-from pathlib import Path as FilePath
-from typing import Annotated, Any
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
-
-from api.deps import PrincipalDep, QueriesDep, RuntimeDep, ViewerDep
+from api.deps import EvidenceReaderDep, EvidenceStoreDep, PartyUploadDep, VisibleEvidenceDep
 from api.etag import etag_response
+from api.models.evidence import EvidenceList, EvidenceRead
 from api.problems import problem_responses
-from api.routes.params import HASH_PATTERN
-from ledger.app.auth import AuthenticationError
-from ledger.domain.errors import NotAPartyError, NotFoundError, ValidationError
-from ledger.evidence import Envelope, EvidenceStore, store_sealed
+from ledger.evidence import store_sealed
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
-
-DocumentIdPath = Annotated[str, Path(pattern=HASH_PATTERN, description="document id")]
-
-
-class EvidenceRead(BaseModel):
-    """An evidence document's metadata (no secret: every key in the envelope is wrapped)."""
-
-    document_id: str = Field(examples=["0x" + "d0" * 32])
-    content_sha256: str
-    content_size: int
-    uploader: str | None
-    parties: list[str] = Field(description="the readers the document was sealed for")
-    readers: list[str] = Field(description="who can decrypt it now (after grants/revokes)")
-    log_entries: int
-
-
-class EvidenceList(BaseModel):
-    """The documents the caller may see."""
-
-    items: list[EvidenceRead]
-
-
-class EvidenceCreate(BaseModel):
-    """A document sealed by the client: its envelope JSON and the ciphertext (base64)."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "agreement_id": "0x" + "a1" * 32,
-                    "envelope": {"version": 2, "documentId": "0x…", "log": ["…"]},
-                    "ciphertext": "q83vASNFZ4k=",
-                }
-            ]
-        },
-    )
-    agreement_id: str = Field(
-        pattern=HASH_PATTERN,
-        description="the agreement the document belongs to: the caller and every reader it is "
-        "sealed for must be its parties",
-    )
-    envelope: dict[str, Any] = Field(description="`SealedDocument.envelope.to_json()`")
-    ciphertext: str = Field(description="base64 of `SealedDocument.ciphertext`")
-
-
-def _read(envelope: Envelope) -> EvidenceRead:
-    state = envelope.access()
-    return EvidenceRead(
-        document_id="0x" + envelope.document_id.hex(),
-        content_sha256="0x" + envelope.content_sha256.hex(),
-        content_size=envelope.content_size,
-        uploader=state.uploader,
-        parties=sorted(state.parties),
-        readers=sorted(state.readers),
-        log_entries=len(envelope.log),
-    )
-
-
-def _may_see(item: EvidenceRead, address: str, auditor: bool) -> bool:
-    return auditor or address == item.uploader or address in item.parties or address in item.readers
-
-
-def _store(runtime: RuntimeDep) -> EvidenceStore:
-    return _store_at(runtime.data_dir / "evidence")
-
-
-@lru_cache(maxsize=8)
-def _store_at(root: FilePath) -> EvidenceStore:
-    # NOTE: one store a process: the limits are read from the settings once, not per request.
-    return EvidenceStore.default(root=root)
 
 
 @router.get(
@@ -104,13 +25,10 @@ def _store_at(root: FilePath) -> EvidenceStore:
     response_model=EvidenceList,
     responses=problem_responses(401, 429),
 )
-def list_evidence(request: Request, runtime: RuntimeDep, viewer: ViewerDep) -> Response:
+def list_evidence(request: Request, reader: EvidenceReaderDep, store: EvidenceStoreDep) -> Response:
     """Documents the caller uploaded, was sealed for or may read; every one for auditors."""
-    if viewer.address is None:
-        raise AuthenticationError("sign in first: evidence metadata is private to its parties")
-    store = _store(runtime)
-    items = [_read(store.load_envelope(doc)) for doc in store.document_ids()]
-    visible = [i for i in items if _may_see(i, viewer.address, viewer.auditor)]
+    items = [EvidenceRead.of(store.load_envelope(doc)) for doc in store.document_ids()]
+    visible = [item for item in items if reader.may_see(item)]
     return etag_response(request, EvidenceList, {"items": visible})
 
 
@@ -120,20 +38,9 @@ def list_evidence(request: Request, runtime: RuntimeDep, viewer: ViewerDep) -> R
     response_model=EvidenceRead,
     responses=problem_responses(401, 404, 422, 429),
 )
-def get_evidence(
-    request: Request, runtime: RuntimeDep, viewer: ViewerDep, document_id: DocumentIdPath
-) -> Response:
+def get_evidence(request: Request, item: VisibleEvidenceDep) -> Response:
     """The envelope's metadata, for its parties, current readers and auditors; 404 for anyone
     else, as for an unknown id (the answer never tells whether the document exists)."""
-    if viewer.address is None:
-        raise AuthenticationError("sign in first: evidence metadata is private to its parties")
-    unknown = NotFoundError(f"no evidence document {document_id}")
-    try:
-        item = _read(_store(runtime).load_envelope(bytes.fromhex(document_id[2:])))
-    except NotFoundError:
-        raise unknown from None
-    if not _may_see(item, viewer.address, viewer.auditor):
-        raise unknown
     return etag_response(request, EvidenceRead, item)
 
 
@@ -145,31 +52,18 @@ def get_evidence(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 429),
 )
 def create_evidence(
-    body: EvidenceCreate,
-    runtime: RuntimeDep,
-    queries: QueriesDep,
-    principal: PrincipalDep,
-    response: Response,
+    upload: PartyUploadDep, store: EvidenceStoreDep, response: Response
 ) -> EvidenceRead:
     """Stores the envelope and ciphertext if the caller is a party of `agreement_id`, the
     envelope is sealed for parties of it only, its upload entries are signed by the caller and
     the ciphertext matches its digest. 403 for a caller who is not a party, 404 for an unknown
     agreement, 409 if the document exists, 413 past the reader or log-entry limits."""
-    try:
-        ciphertext = base64.b64decode(body.ciphertext, validate=True)
-    except ValueError as err:  # binascii.Error, or a non-ASCII character
-        raise ValidationError("ciphertext: not base64") from err
-    # NOTE: the party check is an indexed query; it comes before any signature is recovered.
-    detail = queries.agreement(body.agreement_id)
-    parties = {row["party"] for row in detail["parties"] if row["is_current"]}
-    if principal.address not in parties:
-        raise NotAPartyError(f"{principal.address} is not a party of {body.agreement_id}")
     stored = store_sealed(
-        store=_store(runtime),
-        envelope_json=body.envelope,
-        ciphertext=ciphertext,
-        uploader=principal.address,
-        parties=parties,
+        store=store,
+        envelope_json=upload.envelope,
+        ciphertext=upload.ciphertext,
+        uploader=upload.uploader,
+        parties=upload.parties,
     )
     response.headers["Location"] = f"/evidence/0x{stored.document_id.hex()}"
-    return _read(stored)
+    return EvidenceRead.of(stored)

@@ -5,41 +5,15 @@ from __future__ import annotations
 import secrets
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 from api.deps import QueriesDep, RuntimeDep, ServicesDep
+from api.models.system import Health, Readiness
 from api.problems import problem_responses
 
 router = APIRouter(tags=["health"])
 
 # NOTE: random, not the pid: tells `serve --workers N`'s processes apart without saying more.
 WORKER = secrets.token_hex(6)
-
-
-class Health(BaseModel):
-    """The process answers."""
-
-    status: str = Field(examples=["ok"])
-    worker: str = Field(
-        description="which process answered (one of `serve --workers N`)", examples=["9f2c4e0b6a1d"]
-    )
-
-
-class Readiness(BaseModel):
-    """The chain answers and still holds the deployed suite."""
-
-    status: str = Field(examples=["ready"])
-    chain_id: int = Field(examples=[31337])
-    block: int = Field(examples=[42])
-    contracts: dict[str, str] = Field(
-        examples=[{"Agreements": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"}]
-    )
-    indexed_block: int | None = Field(
-        description="the last block in the index (reads are as of it)", examples=[42]
-    )
-    outbox: dict[str, int] = Field(
-        description="relayer outbox entries by status", examples=[{"confirmed": 12, "queued": 1}]
-    )
 
 
 @router.get("/health", summary="Liveness: the API process answers")

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import PageDep, QueriesDep
+from api.deps import ListingDep, QueriesDep
 from api.etag import etag_response
+from api.models.index import ParticipantPage, ParticipantRead
 from api.problems import problem_responses
 from api.routes.params import AddressPath, NameFilter, sort_query
-from api.schemas import ParticipantPage, ParticipantRead
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 
@@ -23,18 +23,14 @@ router = APIRouter(prefix="/participants", tags=["participants"])
 )
 async def list_participants(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     kind: NameFilter = None,
     status: NameFilter = None,
     sort: Annotated[str, sort_query("registered", "account")] = "registered",
 ) -> Response:
     """Registered participants, filterable by kind and status."""
-    result = queries.participants(
-        kind=kind, status=status, sort=sort, cursor=page.cursor, limit=page.limit
-    )
-    return etag_response(request, ParticipantPage, result)
+    return listing.page(ParticipantPage, queries.participants, kind=kind, status=status, sort=sort)
 
 
 @router.get(

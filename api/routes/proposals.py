@@ -5,35 +5,26 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import ConfigDict, Field
 
-from api.deps import PageDep, QueriesDep, ServicesDep
+from api.deps import ListingDep, QueriesDep, ServicesDep
 from api.etag import etag_response
+from api.models.enums import member_named
+from api.models.index import ProposalDetailRead, ProposalPage
+from api.models.writes import OutboxEntryRead, SupportName, TypedDataRead, VoteCreate
 from api.problems import problem_responses
 from api.routes.params import (
     ADDRESS_PATTERN,
     ADDRESS_SCHEMA,
-    EXAMPLE_ADDRESS,
     MAX_SAFE_INTEGER,
     AgreementFilter,
     NameFilter,
     sort_query,
 )
-from api.schemas import ProposalDetailRead, ProposalPage
-from api.writes import (
-    EXAMPLE_SIGNATURE,
-    WRITE_ERRORS,
-    IdempotencyKey,
-    OutboxEntryRead,
-    SignedBody,
-    TypedDataRead,
-    accepted,
-)
+from api.writes import WRITE_ERRORS, IdempotencyKey, accepted
 from ledger.domain.structs import VoteSignature, VoteSupport
 from ledger.writes.submissions import request_hash
 
 ProposalIdPath = Annotated[int, Path(ge=0, le=MAX_SAFE_INTEGER, description="proposal id")]
-SUPPORT_PATTERN = r"^(Against|For|Abstain)$"
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
@@ -46,24 +37,22 @@ router = APIRouter(prefix="/proposals", tags=["proposals"])
 )
 async def list_proposals(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     agreement_id: AgreementFilter = None,
     status: NameFilter = None,
     kind: NameFilter = None,
     sort: Annotated[str, sort_query("created", "vote_end")] = "created",
 ) -> Response:
     """Proposals filterable by agreement, status and kind."""
-    result = queries.proposals(
+    return listing.page(
+        ProposalPage,
+        queries.proposals,
         agreement_id=agreement_id,
         status=status,
         kind=kind,
         sort=sort,
-        cursor=page.cursor,
-        limit=page.limit,
     )
-    return etag_response(request, ProposalPage, result)
 
 
 @router.get(
@@ -79,29 +68,6 @@ async def get_proposal(
     return etag_response(request, ProposalDetailRead, queries.proposal(proposal_id))
 
 
-class VoteCreate(SignedBody):
-    """A party's EIP-712 `Vote` on the proposal, signed with its own key."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "voter": EXAMPLE_ADDRESS,
-                    "support": "For",
-                    "nonce": 1,
-                    "deadline": 1795622292,
-                    "signature": EXAMPLE_SIGNATURE,
-                }
-            ]
-        },
-    )
-    voter: str = Field(
-        pattern=ADDRESS_PATTERN, examples=[EXAMPLE_ADDRESS], json_schema_extra=ADDRESS_SCHEMA
-    )
-    support: str = Field(pattern=SUPPORT_PATTERN, examples=["For"])
-
-
 @router.get(
     "/{proposal_id}/votes/typed-data",
     summary="The Vote typed data a party signs for this proposal",
@@ -112,12 +78,15 @@ def vote_typed_data(
     services: ServicesDep,
     proposal_id: ProposalIdPath,
     voter: Annotated[str, Query(pattern=ADDRESS_PATTERN, json_schema_extra=ADDRESS_SCHEMA)],
-    support: Annotated[str, Query(pattern=SUPPORT_PATTERN)],
+    support: Annotated[SupportName, Query()],
     deadline: Annotated[int, Query(ge=0, le=MAX_SAFE_INTEGER, description="unix time")],
 ) -> Any:
     """The proposal's agreement and the voter's current nonce, read from the chain."""
     return services.submissions.vote_typed_data(
-        proposal_id=proposal_id, voter=voter, support=_support(support), deadline=deadline
+        proposal_id=proposal_id,
+        voter=voter,
+        support=member_named(VoteSupport, support),
+        deadline=deadline,
     )
 
 
@@ -140,7 +109,7 @@ def create_vote(
     and answers 202 with the outbox entry's URL."""
     vote = VoteSignature(
         voter=body.voter,
-        support=_support(body.support),
+        support=member_named(VoteSupport, body.support),
         nonce=body.nonce,
         deadline=body.deadline,
         signature=body.signature_bytes,
@@ -152,7 +121,3 @@ def create_vote(
         content_hash=request_hash(f"vote:{proposal_id}", body.model_dump()),
     )
     return accepted(entry, response)
-
-
-def _support(name: str) -> VoteSupport:
-    return VoteSupport[name.upper()]

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
 
-from api.deps import PageDep, QueriesDep
+from api.deps import ListingDep, QueriesDep
 from api.etag import etag_response
+from api.models.index import BalanceList, ClaimPage, DepositPage
 from api.problems import problem_responses
 from api.routes.params import AddressFilter, AgreementFilter
-from api.schemas import BalanceRead, ClaimPage, DepositPage
 
 router = APIRouter(prefix="/revenue", tags=["revenue"])
-
-
-class BalanceList(BaseModel):
-    """Balances matching the filters."""
-
-    items: list[BalanceRead] = Field(description="one row per (agreement, account)")  # type: ignore[valid-type]
 
 
 @router.get(
@@ -27,13 +20,12 @@ class BalanceList(BaseModel):
     responses=problem_responses(422, 429),
 )
 async def list_deposits(
-    *, request: Request, queries: QueriesDep, page: PageDep, agreement_id: AgreementFilter
+    *, listing: ListingDep, queries: QueriesDep, agreement_id: AgreementFilter
 ) -> Response:
     """Deposits and allocation points of one agreement, oldest first."""
     if agreement_id is None:
-        return etag_response(request, DepositPage, {"items": [], "next_cursor": None})
-    result = queries.deposits(agreement_id=agreement_id, cursor=page.cursor, limit=page.limit)
-    return etag_response(request, DepositPage, result)
+        return listing.empty(DepositPage)
+    return listing.page(DepositPage, queries.deposits, agreement_id=agreement_id)
 
 
 @router.get(
@@ -44,17 +36,13 @@ async def list_deposits(
 )
 async def list_claims(
     *,
-    request: Request,
+    listing: ListingDep,
     queries: QueriesDep,
-    page: PageDep,
     agreement_id: AgreementFilter = None,
     account: AddressFilter = None,
 ) -> Response:
     """Claims of an agreement and/or an account, oldest first."""
-    result = queries.claims(
-        agreement_id=agreement_id, account=account, cursor=page.cursor, limit=page.limit
-    )
-    return etag_response(request, ClaimPage, result)
+    return listing.page(ClaimPage, queries.claims, agreement_id=agreement_id, account=account)
 
 
 @router.get(
