@@ -275,3 +275,19 @@ def test_both_fail_the_hash_chain_when_the_head_slot_is_overwritten(pristine: Pa
     w3.provider.make_request("anvil_setStorageAt", [agreements, slots[0], forged])  # type: ignore[arg-type]
     assert contract.functions.headOf(pristine.agreement).call().hex() == forged[2:]
     assert _agree(pristine) == {("hash-chain", pristine.agreement)}
+
+
+def test_both_pass_when_a_look_alike_suite_replays_the_demo_at_other_addresses(
+    pristine: Park, artifacts: CompileResult, tmp_path: Path
+) -> None:
+    chain = pristine.chain
+    twin = deploy_suite(
+        chain.w3, artifacts, deployer=chain.accounts[0].address, manifest_dir=tmp_path
+    )
+    assert twin.address("Agreements") != pristine.deployment.address("Agreements")
+    ledger = Ledger.connect(rpc=chain.url, deployment=manifest_path(tmp_path, twin.chain_id))
+    summary = run_demo(ledger=ledger, cast=DemoCast.from_accounts(chain.accounts))
+    # NOTE: the same proposer and salt give the same agreement id: only the addresses differ, so
+    # folding the twin's logs into the real chain would break it.
+    assert "0x" + summary.agreement_id.hex() == pristine.agreement
+    assert _agree(pristine) == set()
