@@ -1,12 +1,14 @@
 """scripts/verifier/verify.mjs — an auditor written in JavaScript from the docs alone — against
 the Python auditor on the demo park on a managed anvil: both pass the honest chain, and both
 fail the same check families on the same agreements when a proxy alters or drops a log, when a
-contract's code is swapped, and when the head slot is overwritten."""
+contract's code is swapped, when the head slot is overwritten and when an ERC-1271 wallet
+refuses, at the audited block, a consent it once signed; a look-alike suite is ignored by both."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,9 +24,14 @@ from web3 import Web3
 from ledger.audit import run_audit
 from ledger.client import Ledger
 from ledger.dev.demo import DemoCast, run_demo
+from ledger.dev.sandbox import Sandbox
 from ledger.infra.chain import AnvilChain
 from ledger.infra.compiler import CompileResult
 from ledger.infra.deploy import Deployment, deploy_suite, load_manifest, manifest_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
+
+from agreement_helpers import consent_signature, default_params, propose, register
 
 pytestmark = pytest.mark.anvil
 
@@ -291,3 +298,24 @@ def test_both_pass_when_a_look_alike_suite_replays_the_demo_at_other_addresses(
     # folding the twin's logs into the real chain would break it.
     assert "0x" + summary.agreement_id.hex() == pristine.agreement
     assert _agree(pristine) == set()
+
+
+def test_both_check_erc1271_consents_at_the_audited_block_when_a_wallet_changes_its_mind(
+    pristine: Park, artifacts: CompileResult
+) -> None:
+    sandbox = Sandbox.on(chain=pristine.chain, artifacts=artifacts, deployment=pristine.deployment)
+    proposer, owner, relayer = sandbox.accounts[10:13]
+    signing, calling = (sandbox.deploy_fixture("ERC1271Wallet", owner.address) for _ in range(2))
+    register(sandbox, [proposer, signing.address, calling.address])
+    params = default_params(sandbox, [proposer, signing.address, calling.address])
+    aid = propose(sandbox, proposer, params, salt=keccak(text="wallets"))
+    agreements = sandbox["Agreements"]
+    _, nonce, deadline, signature = consent_signature(sandbox, owner, aid, params.hash())
+    entry = (signing.address, nonce, deadline, signature)
+    sandbox.transact(agreements.functions.consentBySignatures(aid, [entry]), relayer)
+    direct = agreements.encode_abi("consent", [aid, 1, params.hash()])
+    sandbox.transact(calling.functions.execute(agreements.address, direct), owner)
+    assert _agree(pristine) == set()
+
+    sandbox.transact(signing.functions.setRefuseAll(True), owner)
+    assert _agree(pristine) == {("signatures", "0x" + aid.hex())}
