@@ -119,7 +119,12 @@ function parseArgs(argv) {
     if (value === undefined) throw new RunError(`${flag} needs a value`);
     if (flag === "--rpc") args.rpc = value;
     else if (flag === "--deployment") args.deployment = value;
-    else if (flag === "--block") args.block = Number.parseInt(value, 10);
+    else if (flag === "--block") {
+      args.block = Number(value);
+      if (!Number.isSafeInteger(args.block) || args.block < 0) {
+        throw new RunError(`--block ${value} is not a block number`);
+      }
+    }
     else throw new RunError(`unknown option ${flag}`);
   }
   if (!args.rpc || !args.deployment) {
@@ -128,31 +133,42 @@ function parseArgs(argv) {
   return args;
 }
 
-/** A JSON-RPC client that sends its calls as batches (one HTTP request per `many`). */
+/** A JSON-RPC client that sends its calls as batches, or one by one to a node without batches. */
 class Rpc {
   constructor(url) {
     this.url = url;
     this.id = 0;
+    this.batches = true;
   }
 
+  async post(payload) {
+    let response;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+    } catch (error) {
+      throw new RunError(`cannot reach ${this.url}: ${error.cause?.message ?? error.message}`);
+    }
+    if (!response.ok) throw new RunError(`${this.url} answered HTTP ${response.status}`);
+    return response.json();
+  }
+
+  /** [{result} | {error}] for each [method, params] of `calls`, in order. */
   async many(calls, chunk = 200) {
     const results = [];
     for (let start = 0; start < calls.length; start += chunk) {
-      const part = calls.slice(start, start + chunk);
-      const body = part.map(([method, params]) => ({ jsonrpc: "2.0", id: ++this.id, method, params }));
-      let response;
-      try {
-        response = await fetch(this.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        });
-      } catch (error) {
-        throw new RunError(`cannot reach ${this.url}: ${error.cause?.message ?? error.message}`);
+      const body = calls.slice(start, start + chunk)
+        .map(([method, params]) => ({ jsonrpc: "2.0", id: ++this.id, method, params }));
+      let answers = this.batches ? await this.post(body) : null;
+      if (!Array.isArray(answers)) {
+        // NOTE: a node without batches answers a batch with one error object.
+        this.batches = false;
+        answers = [];
+        for (const request of body) answers.push(await this.post(request));
       }
-      if (!response.ok) throw new RunError(`${this.url} answered HTTP ${response.status}`);
-      const answers = await response.json();
-      if (!Array.isArray(answers)) throw new RunError(`${this.url} does not take JSON-RPC batches`);
       const byId = new Map(answers.map((a) => [a.id, a]));
       for (const request of body) {
         const answer = byId.get(request.id);
@@ -226,7 +242,8 @@ async function checkCode(rpc, manifest, contracts, tag) {
     const found = keccak256(codes[i].result);
     const expected = manifest.contracts[name].runtimeCodeHash.toLowerCase();
     if (found !== expected) {
-      findings.push(finding(`${name} at ${contracts[name].address}: runtime code differs from the manifest`, null, { expected, found }));
+      const message = `${name} at ${contracts[name].address}: runtime code differs from the manifest`;
+      findings.push(finding(message, null, { expected, found }));
     }
   });
   return check("code", "suite", names.length, findings);
@@ -242,36 +259,39 @@ function actionDataHash(fragment, args, fields) {
   return keccak256(coder.encode(types, fields.map((f) => args[f])));
 }
 
+/** docs/hash-chain.md: head' = keccak256(abi.encode(head, actionType, actionDataHash)). */
 function fold(head, topic0, dataHash) {
   return keccak256(coder.encode(["bytes32", "bytes32", "bytes32"], [head, topic0, dataHash]));
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+/** The manifest's contracts: checksummed address, ABI interface and deployment block. */
+function loadManifest(path) {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(args.deployment, "utf8"));
+    manifest = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new RunError(`cannot read the manifest ${args.deployment}: ${error.message}`);
+    throw new RunError(`cannot read the manifest ${path}: ${error.message}`);
   }
   const contracts = {};
   for (const [name, entry] of Object.entries(manifest.contracts ?? {})) {
-    if (!entry.abi) throw new RunError(`the manifest has no ABI for ${name} (version 1): re-run park-ledger deploy`);
-    contracts[name] = { address: getAddress(entry.address), iface: new Interface(entry.abi), block: entry.block ?? 0 };
+    if (!entry.abi) {
+      throw new RunError(`the manifest has no ABI for ${name} (version 1): re-run park-ledger deploy`);
+    }
+    contracts[name] = {
+      address: getAddress(entry.address),
+      iface: new Interface(entry.abi),
+      block: entry.block ?? 0,
+    };
   }
   for (const name of Object.keys(JOURNALED)) {
     if (!contracts[name]) throw new RunError(`the manifest has no ${name}`);
   }
-  const rpc = new Rpc(args.rpc);
-  const block = args.block ?? Number(BigInt(await rpc.one("eth_blockNumber", [])));
-  const tag = hexBlock(block);
-  const header = await rpc.one("eth_getBlockByNumber", [tag, false]);
-  if (!header) throw new RunError(`the node has no block ${block}`);
+  return { manifest, contracts };
+}
 
-  const checks = [await checkCode(rpc, manifest, contracts, tag)];
-
-  // Logs: only of the manifest's addresses (a look-alike elsewhere is never read), decoded with the
-  // ABI of the contract at the log's address.
+/** Every log of the manifest's addresses up to `block` (a look-alike elsewhere is never read),
+ * decoded with the ABI of the contract at the log's address; the logs that do not decode. */
+async function collect(rpc, contracts, block) {
   const byAddress = new Map(Object.entries(contracts).map(([name, c]) => [c.address.toLowerCase(), name]));
   const from = Math.min(...Object.values(contracts).map((c) => c.block));
   const raw = await getLogs(rpc, [...byAddress.keys()], from, block);
@@ -289,58 +309,79 @@ async function main() {
     if (!parsed) undecoded.push(finding(`a ${contract} log decodes with no event of its ABI`, log));
     else events.push({ log, contract, name: parsed.name, fragment: parsed.fragment, args: parsed.args });
   }
+  return { raw, events, undecoded };
+}
 
-  // Agreements: those proposed, plus any id a journaled event names (a chain without a proposal
-  // is itself suspicious and is audited all the same).
+/** Every agreement a journaled event names: its journaled events in log order, its versions'
+ * paramsHash and parties, its proposals. */
+function groupAgreements(events) {
   const agreements = new Map();
-  const agreementOf = (id) => {
-    if (!agreements.has(id)) agreements.set(id, { journaled: [], versions: new Map(), proposals: new Map() });
-    return agreements.get(id);
-  };
   for (const e of events) {
     const fields = JOURNALED[e.contract]?.[e.name];
     if (!fields) continue;
-    const a = agreementOf(e.args.agreementId);
+    const id = e.args.agreementId;
+    if (!agreements.has(id)) agreements.set(id, { journaled: [], versions: new Map(), proposals: new Map() });
+    const a = agreements.get(id);
     a.journaled.push({ ...e, fields });
     if (e.name === "AgreementProposed") {
       a.versions.set(1n, { paramsHash: e.args.paramsHash, parties: [...e.args.params[0]] });
     } else if (e.name === "AgreementAmended") {
-      a.versions.set(BigInt(e.args.version), { paramsHash: e.args.paramsHash, parties: [...e.args.parties] });
+      const version = { paramsHash: e.args.paramsHash, parties: [...e.args.parties] };
+      a.versions.set(BigInt(e.args.version), version);
     } else if (e.name === "ProposalCreated") {
       a.proposals.set(BigInt(e.args.proposalId), e.args);
     }
   }
-  const ids = [...agreements.keys()].sort();
+  return agreements;
+}
 
-  // (2) hash chain: fold, then compare with Agreements.headOf at the audited block.
-  const agreementsIface = contracts.Agreements.iface;
+/** (2) hash chain: each agreement's journaled events folded, against Agreements.headOf at `tag`. */
+async function checkHashChains(rpc, contracts, agreements, ids, tag) {
+  const { address, iface } = contracts.Agreements;
   const heads = await rpc.many(ids.map((id) => [
     "eth_call",
-    [{ to: contracts.Agreements.address, data: agreementsIface.encodeFunctionData("headOf", [id]) }, tag],
+    [{ to: address, data: iface.encodeFunctionData("headOf", [id]) }, tag],
   ]));
+  const checks = [];
   const summaries = [];
   ids.forEach((id, i) => {
     if (heads[i].error) throw new RunError(`headOf(${id}): ${heads[i].error.message}`);
-    const onchain = agreementsIface.decodeFunctionResult("headOf", heads[i].result)[0];
+    const onchain = iface.decodeFunctionResult("headOf", heads[i].result)[0];
+    const journaled = agreements.get(id).journaled;
     let head = ZeroHash;
-    for (const e of agreements.get(id).journaled) {
+    for (const e of journaled) {
       head = fold(head, e.log.topics[0], actionDataHash(e.fragment, e.args, e.fields));
     }
-    const journaled = agreements.get(id).journaled;
     const findings = onchain === head ? [] : [finding(
       `the ${journaled.length} journaled events fold to a head other than headOf`,
-      journaled.at(-1)?.log ?? null, { expected: onchain, found: head },
+      journaled.at(-1)?.log ?? null,
+      { expected: onchain, found: head },
     )];
     checks.push(check("hash-chain", id, journaled.length, findings));
     summaries.push({ agreementId: id, onchainHead: onchain, recomputedHead: head, events: journaled.length });
   });
+  return { checks, summaries };
+}
 
-  // (3) signatures
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const { manifest, contracts } = loadManifest(args.deployment);
+  const rpc = new Rpc(args.rpc);
+  const block = args.block ?? Number(BigInt(await rpc.one("eth_blockNumber", [])));
+  const tag = hexBlock(block);
+  const header = await rpc.one("eth_getBlockByNumber", [tag, false]);
+  if (!header) throw new RunError(`the node has no block ${block}`);
+
+  const checks = [await checkCode(rpc, manifest, contracts, tag)];
+  const { raw, events, undecoded } = await collect(rpc, contracts, block);
+  const agreements = groupAgreements(events);
+  const ids = [...agreements.keys()].sort();
+  const chains = await checkHashChains(rpc, contracts, agreements, ids, tag);
+  checks.push(...chains.checks);
   checks.push(...(await checkSignatures(rpc, manifest, contracts, agreements, ids, tag)));
-
   // (4) counts: every log of a manifest address decodes with its contract's ABI.
-  checks.push(check("counts", "suite", raw.length, undecoded,
-    `${events.length} events decoded, ${ids.length} agreements`));
+  const note = `${events.length} events decoded, ${ids.length} agreements`;
+  checks.push(check("counts", "suite", raw.length, undecoded, note));
 
   const failed = checks.filter((c) => c.status === "fail").length;
   return {
@@ -348,7 +389,7 @@ async function main() {
     chainId: manifest.chainId,
     block,
     blockHash: header.hash,
-    agreements: summaries,
+    agreements: chains.summaries,
     events: events.length,
     checks,
     result: failed ? "fail" : "pass",
@@ -356,99 +397,121 @@ async function main() {
   };
 }
 
+const sameAddress = (a, b) => getAddress(a) === getAddress(b);
+
+/** The signer, digest and membership finding of a ConsentGiven or VoteCast (docs/eip712.md). */
+function intentOf(e, id, a, domains) {
+  if (e.name === "ConsentGiven") {
+    const version = a.versions.get(BigInt(e.args.version));
+    if (!version) return { problem: `consent to version ${e.args.version}, which no event created` };
+    const signer = e.args.party;
+    const digest = TypedDataEncoder.hash(domains.Agreements, CONSENT_TYPES, {
+      agreementId: id,
+      version: e.args.version,
+      paramsHash: version.paramsHash,
+      nonce: e.args.nonce,
+      deadline: e.args.deadline,
+    });
+    const outsider = !version.parties.some((p) => sameAddress(p, signer));
+    return {
+      signer,
+      digest,
+      problem: outsider ? `${signer} consented to version ${e.args.version} without being its party` : null,
+    };
+  }
+  const proposal = a.proposals.get(BigInt(e.args.proposalId));
+  if (!proposal) return { problem: `vote on proposal ${e.args.proposalId}, which no event created` };
+  const signer = e.args.voter;
+  const digest = TypedDataEncoder.hash(domains.Governance, VOTE_TYPES, {
+    agreementId: id,
+    proposalId: e.args.proposalId,
+    support: e.args.support,
+    nonce: e.args.nonce,
+    deadline: e.args.deadline,
+  });
+  const party = a.versions.get(BigInt(proposal.baseVersion))?.parties.some((p) => sameAddress(p, signer));
+  // docs/audit.md: the joiner of an AddParty proposal, abi.encode(party, sharesBps), votes with weight 0.
+  const joiner = BigInt(proposal.kind) === ADD_PARTY
+    && sameAddress(coder.decode(["address"], getBytes(proposal.payload).slice(0, 32))[0], signer);
+  const outsider = !party && !(joiner && BigInt(e.args.weight) === 0n);
+  return {
+    signer,
+    digest,
+    problem: outsider
+      ? `${signer} voted on proposal ${e.args.proposalId} without being a party of its base version`
+      : null,
+  };
+}
+
 /** (3) AgreementProposed params against paramsHash; every ConsentGiven and VoteCast by its party. */
 async function checkSignatures(rpc, manifest, contracts, agreements, ids, tag) {
-  const domain = (name) => ({
-    name: DOMAIN_NAMES[name], version: "1", chainId: manifest.chainId, verifyingContract: contracts[name].address,
-  });
-  const consentDomain = domain("Agreements");
-  const voteDomain = domain("Governance");
-  // Items to settle with the chain: ERC-1271 calls and transaction look-ups, batched.
+  const domains = {};
+  for (const name of ["Agreements", "Governance"]) {
+    domains[name] = {
+      name: DOMAIN_NAMES[name],
+      version: "1",
+      chainId: manifest.chainId,
+      verifyingContract: contracts[name].address,
+    };
+  }
+  const paramsType = contracts.Agreements.iface.getEvent("AgreementProposed").inputs
+    .find((i) => i.name === "params");
+  const results = new Map(ids.map((id) => [id, { checked: 0, findings: [] }]));
+  // What only the chain can settle (ERC-1271 answers, direct calls' transactions), in one batch.
   const pending = [];
-  const perAgreement = new Map(ids.map((id) => [id, { checked: 0, findings: [] }]));
-  const paramsType = contracts.Agreements.iface.getEvent("AgreementProposed").inputs.find((i) => i.name === "params");
-
   for (const id of ids) {
     const a = agreements.get(id);
-    const out = perAgreement.get(id);
+    const out = results.get(id);
     for (const e of a.journaled) {
       if (e.name === "AgreementProposed") {
         const hash = keccak256(coder.encode([paramsType], [e.args.params]));
         if (hash !== e.args.paramsHash) {
-          out.findings.push(finding("AgreementProposed.params do not hash to its paramsHash", e.log, { expected: e.args.paramsHash, found: hash }));
+          out.findings.push(finding("AgreementProposed.params do not hash to its paramsHash", e.log, {
+            expected: e.args.paramsHash,
+            found: hash,
+          }));
         }
         continue;
       }
-      let signer;
-      let digest = null;
-      if (e.name === "ConsentGiven") {
-        signer = e.args.party;
-        const version = a.versions.get(BigInt(e.args.version));
-        if (!version) {
-          out.findings.push(finding(`consent to version ${e.args.version}, which no event created`, e.log));
-          continue;
-        }
-        if (!version.parties.some((p) => p.toLowerCase() === signer.toLowerCase())) {
-          out.findings.push(finding(`${signer} consented to version ${e.args.version} without being its party`, e.log));
-        }
-        digest = TypedDataEncoder.hash(consentDomain, CONSENT_TYPES, {
-          agreementId: id, version: e.args.version, paramsHash: version.paramsHash, nonce: e.args.nonce, deadline: e.args.deadline,
-        });
-      } else if (e.name === "VoteCast") {
-        signer = e.args.voter;
-        const proposal = a.proposals.get(BigInt(e.args.proposalId));
-        if (!proposal) {
-          out.findings.push(finding(`vote on proposal ${e.args.proposalId}, which no event created`, e.log));
-          continue;
-        }
-        const base = a.versions.get(BigInt(proposal.baseVersion));
-        const isParty = base?.parties.some((p) => p.toLowerCase() === signer.toLowerCase());
-        const joiner = BigInt(proposal.kind) === ADD_PARTY
-          && getAddress(coder.decode(["address"], getBytes(proposal.payload).slice(0, 32))[0]) === getAddress(signer);
-        if (!isParty && !(joiner && BigInt(e.args.weight) === 0n)) {
-          out.findings.push(finding(`${signer} voted on proposal ${e.args.proposalId} without being a party of its base version`, e.log));
-        }
-        digest = TypedDataEncoder.hash(voteDomain, VOTE_TYPES, {
-          agreementId: id, proposalId: e.args.proposalId, support: e.args.support, nonce: e.args.nonce, deadline: e.args.deadline,
-        });
-      } else continue;
+      if (e.name !== "ConsentGiven" && e.name !== "VoteCast") continue;
+      const { signer, digest, problem } = intentOf(e, id, a, domains);
+      if (problem) out.findings.push(finding(problem, e.log));
+      if (!digest) continue;
       out.checked += 1;
       const signature = getBytes(e.args.signature);
       if (signature.length === 0) {
-        // A direct call: the sender, or the wallet the transaction called, is the signer.
-        pending.push({ id, e, signer, call: ["eth_getTransactionByHash", [e.log.transactionHash]], kind: "direct" });
+        const call = ["eth_getTransactionByHash", [e.log.transactionHash]];
+        pending.push({ out, e, signer, call, direct: true });
         continue;
       }
       const recovered = recoverEoa(digest, signature);
-      if (recovered && recovered === getAddress(signer)) continue;
-      // docs/eip712.md: a contract signer is asked through ERC-1271.
-      pending.push({
-        id, e, signer, recovered, kind: "1271",
-        call: ["eth_call", [{ to: signer, data: ERC1271.encodeFunctionData("isValidSignature", [digest, signature]) }, tag]],
-      });
+      if (recovered && sameAddress(recovered, signer)) continue;
+      // docs/eip712.md: a signer whose ECDSA check fails is asked through ERC-1271.
+      const data = ERC1271.encodeFunctionData("isValidSignature", [digest, signature]);
+      pending.push({ out, e, signer, recovered, call: ["eth_call", [{ to: signer, data }, tag]] });
     }
   }
   const answers = await rpc.many(pending.map((p) => p.call));
-  pending.forEach((p, i) => {
-    const out = perAgreement.get(p.id);
-    const answer = answers[i];
-    if (p.kind === "direct") {
-      if (answer.error || !answer.result) throw new RunError(`transaction ${p.e.log.transactionHash} not found`);
-      const tx = answer.result;
-      const who = getAddress(p.signer);
-      if (getAddress(tx.from) !== who && !(tx.to && getAddress(tx.to) === who)) {
-        out.findings.push(finding(`${p.e.name} without a signature, sent by ${tx.from}, not by ${p.signer}`, p.e.log));
+  pending.forEach(({ out, e, signer, recovered, direct }, i) => {
+    const { result, error } = answers[i];
+    if (direct) {
+      if (error || !result) throw new RunError(`transaction ${e.log.transactionHash} not found`);
+      // A direct call: the sender, or the wallet the transaction called, is the signer.
+      if (!sameAddress(result.from, signer) && !(result.to && sameAddress(result.to, signer))) {
+        const message = `${e.name} without a signature, sent by ${result.from}, not by ${signer}`;
+        out.findings.push(finding(message, e.log));
       }
       return;
     }
-    const magic = !answer.error && answer.result && answer.result.length >= 10 ? answer.result.slice(0, 10) : null;
+    const magic = !error && typeof result === "string" ? result.slice(0, 10) : null;
     if (magic !== ERC1271_MAGIC) {
-      out.findings.push(finding(`${p.e.name} signature does not recover to ${p.signer}`, p.e.log, {
-        expected: p.signer, found: p.recovered ?? null,
+      out.findings.push(finding(`${e.name} signature does not recover to ${signer}`, e.log, {
+        expected: signer,
+        found: recovered ?? null,
       }));
     }
   });
-  return ids.map((id) => check("signatures", id, perAgreement.get(id).checked, perAgreement.get(id).findings));
+  return ids.map((id) => check("signatures", id, results.get(id).checked, results.get(id).findings));
 }
 
 /** The address a canonical 65-byte signature (v 27/28, low s) of `digest` recovers to, else null. */

@@ -26,6 +26,7 @@ from ledger.client import Ledger
 from ledger.dev.demo import DemoCast, run_demo
 from ledger.dev.sandbox import Sandbox
 from ledger.infra.chain import AnvilChain
+from ledger.infra.chain.anvil import free_port
 from ledger.infra.compiler import CompileResult
 from ledger.infra.deploy import Deployment, deploy_suite, load_manifest, manifest_path
 
@@ -161,17 +162,21 @@ def _python_audit(park: Park, rpc: str) -> dict[str, Any]:
     return run_audit(w3=w3, deployment=park.deployment, abis=abis).to_json()  # type: ignore[arg-type]
 
 
-def _verifier(park: Park, rpc: str, block: int) -> dict[str, Any]:
-    """The JavaScript verifier's report over `rpc` at `block`; its exit code agrees with it."""
-    block_flag = ["--block", str(block)]
-    done = subprocess.run(
-        ["node", str(VERIFIER), "--rpc", rpc, "--deployment", str(park.manifest), *block_flag],
+def _run_verifier(*args: str) -> subprocess.CompletedProcess[str]:
+    """`node scripts/verifier/verify.mjs ARGS` as a reader runs it."""
+    return subprocess.run(
+        ["node", str(VERIFIER), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def _verifier(park: Park, rpc: str, block: int) -> dict[str, Any]:
+    """The JavaScript verifier's report over `rpc` at `block`; its exit code agrees with it."""
+    done = _run_verifier("--rpc", rpc, "--deployment", str(park.manifest), "--block", str(block))
     assert done.returncode in (0, 2), done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
     assert done.returncode == (0 if report["result"] == "pass" else 2)
@@ -319,3 +324,11 @@ def test_both_check_erc1271_consents_at_the_audited_block_when_a_wallet_changes_
 
     sandbox.transact(signing.functions.setRefuseAll(True), owner)
     assert _agree(pristine) == {("signatures", "0x" + aid.hex())}
+
+
+def test_verifier_exits_1_with_one_sentence_when_the_node_is_unreachable(park: Park) -> None:
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    done = _run_verifier("--rpc", unreachable, "--deployment", str(park.manifest))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("cannot reach http://127.0.0.1:")
+    assert done.stderr.count("\n") == 1
