@@ -1,8 +1,9 @@
 """scripts/verifier/verify.mjs — an auditor written in JavaScript from the docs alone — against
-the Python auditor on the demo park on a managed anvil: both pass the honest chain, and both
-fail the same check families on the same agreements when a proxy alters or drops a log, when a
+the Python auditor on a managed anvil. Both pass the demo park, a history with every journaled
+action of docs/hash-chain.md, and ERC-1271 consents; both ignore a look-alike suite; both fail
+the same check families on the same agreements when a proxy alters or drops a log, when a
 contract's code is swapped, when the head slot is overwritten and when an ERC-1271 wallet
-refuses, at the audited block, a consent it once signed; a look-alike suite is ignored by both."""
+refuses, at the audited block, a consent it once signed."""
 
 from __future__ import annotations
 
@@ -32,14 +33,63 @@ from ledger.infra.deploy import Deployment, deploy_suite, load_manifest, manifes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "contracts"))
 
-from agreement_helpers import consent_signature, default_params, propose, register
+from agreement_helpers import consent_signature, default_params, events, propose, register
+from module_helpers import (
+    DAY,
+    WEIGHTED,
+    amend_shares,
+    confirm_one_resolve_one,
+    open_agreement,
+    pass_proposal,
+)
+
+from tests.audit.test_audit import _workflow
 
 pytestmark = pytest.mark.anvil
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIER = ROOT / "scripts" / "verifier" / "verify.mjs"
+ZERO = "0x" + "00" * 20
 SHARED = ("code", "hash-chain", "signatures")
 """The check families both auditors implement."""
+
+JOURNALED = {
+    "Agreements": (
+        "AgreementProposed",
+        "ConsentGiven",
+        "AgreementActivated",
+        "AgreementExpired",
+        "AgreementAmended",
+        "AgreementClosed",
+        "NonceInvalidated",
+    ),
+    "Governance": ("ProposalCreated", "ProposalAccusedExcluded", "VoteCast", "ProposalExecuted"),
+    "Contributions": (
+        "ContributionsRecorded",
+        "ContributionConfirmed",
+        "ContributionDisputed",
+        "ContributionResolved",
+        "ContributionMatured",
+    ),
+    "Revenue": (
+        "RevenueDeposited",
+        "RevenueAllocated",
+        "RevenueClaimed",
+        "RevenueFundClaimed",
+        "PayoutAddressSet",
+    ),
+    "Commitments": (
+        "CommitmentMade",
+        "DeliverableSubmitted",
+        "DeliverableAccepted",
+        "DeliverableRejected",
+        "CommitmentSettled",
+        "CommitmentArbitrated",
+        "CommitmentBreached",
+        "CommitmentExtended",
+    ),
+}
+"""Every journaled event of docs/hash-chain.md, by contract: the wide history emits each."""
 
 Log = dict[str, Any]
 LogEdit = Callable[[Log], Log | None]
@@ -332,3 +382,50 @@ def test_verifier_exits_1_with_one_sentence_when_the_node_is_unreachable(park: P
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.startswith("cannot reach http://127.0.0.1:")
     assert done.stderr.count("\n") == 1
+
+
+def test_both_pass_when_the_history_has_every_kind_of_journaled_action(
+    pristine: Park, artifacts: CompileResult
+) -> None:
+    sandbox = Sandbox.on(chain=pristine.chain, artifacts=artifacts, deployment=pristine.deployment)
+    # Both agreements of the Python auditor's own workflow: disputes resolved by vote, weighted
+    # revenue, every commitment outcome (fulfilled, breached, arbitrated, settled).
+    flow = _workflow(sandbox)
+    fixed, parties = bytes.fromhex(flow["fixed"][2:]), flow["parties"]
+    agreements, governance = sandbox["Agreements"], sandbox["Governance"]
+    # Then what it leaves out: an amendment, a cancelled nonce, a payout address, held revenue
+    # allocated, an extended commitment, an expired proposal and a termination.
+    amend_shares(sandbox, fixed, parties, [4000, 3000, 3000])
+    sandbox.transact(agreements.functions.invalidateNonce(fixed), parties[1])
+    revenue = sandbox["Revenue"]
+    sandbox.transact(revenue.functions.setPayoutAddress(fixed, parties[2].address), parties[1])
+    # Revenue deposited while no weight is confirmed is held, then allocated.
+    held = open_agreement(sandbox, parties, salt=keccak(text="held"), revenue_mode=WEIGHTED)
+    sandbox.transact(revenue.functions.deposit(held, ZERO, 10**18), parties[0], value=10**18)
+    confirm_one_resolve_one(sandbox, held, parties)
+    sandbox.transact(revenue.functions.allocateHeld(held), parties[1])
+    commitments = sandbox["Commitments"]
+    deadline = sandbox.chain.timestamp() + 2 * DAY
+    made = commitments.functions.commit(fixed, 0, keccak(text="extend me"), deadline, 0)
+    sandbox.transact(made, parties[0])
+    cid = int(commitments.functions.commitmentCount().call())
+    for propose_fn in (
+        governance.functions.proposeExtendCommitment(fixed, cid, deadline + DAY),
+        governance.functions.proposeTerminate(fixed),
+    ):
+        receipt = sandbox.transact(propose_fn, parties[0])
+        payload = bytes(events(governance, receipt, "ProposalCreated")[0]["args"]["payload"])
+        pass_proposal(sandbox, receipt, parties, payload)
+    lapsing = default_params(sandbox, parties[:2])
+    lapsed = propose(sandbox, parties[0], lapsing, salt=keccak(text="lapsing"))
+    sandbox.chain.increase_time(2 * DAY)
+    sandbox.transact(agreements.functions.markExpired(lapsed), parties[1])
+
+    journaled = {
+        name
+        for contract, event_names in JOURNALED.items()
+        for name in event_names
+        if pristine.logs(contract, name)
+    }
+    assert journaled == {n for names in JOURNALED.values() for n in names}
+    assert _agree(pristine) == set()
