@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
+# NOTE: CI has 2 cores; loadfile keeps a file (and its module-scoped chain fixtures) on one
+# worker so no deploy is repeated per worker. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: setup browser run test lint lint-python format gas gas-check bench fuzz mutate clean help wrk
 
@@ -48,7 +51,7 @@ run: setup
 # NOTE: CI runs exactly `make test`, so the Python lint gate runs here too; pytest's exit code 5
 # (no test collected) is non-zero, so an empty run can never pass.
 test: setup browser wrk lint-python
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint-python: setup
 	$(BIN)/ruff check .

@@ -26,7 +26,8 @@ from module_helpers import (
     record_batch,
     reverts,
 )
-from test_attack_matrix import (
+
+from tests.security.test_attack_matrix import (
     DELIVERABLE,
     DESCRIPTION,
     GUARD_ERROR,
