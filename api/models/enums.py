@@ -16,7 +16,8 @@ from pydantic_core import CoreSchema, core_schema
 # NOTE: words the Solidity declarations keep in capitals (`ContentIP`).
 ACRONYMS = frozenset({"IP"})
 # NOTE: the indexer stores an enum value it has no name for as its number, so a member added
-# to a contract before the API knows it is still served (see `ledger.reads.indexer.projectors.common`).
+# to a contract before the API knows it is still served
+# (see `ledger.reads.indexer.projectors.common`).
 UNKNOWN_MEMBER_PATTERN = r"^[0-9]+$"
 
 E = TypeVar("E", bound=IntEnum)
