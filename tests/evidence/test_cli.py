@@ -42,13 +42,13 @@ def test_cli_uploads_grants_reads_and_verifies_when_used_end_to_end(
     a_key, auditor_key = _key_file(tmp_path, party_a), _key_file(tmp_path, auditor)
 
     assert _run("evidence", "key", "--key-file", auditor_key, "--json") == 0
-    auditor_public = json.loads(capsys.readouterr().out)["publicKey"]
+    auditor_public = json.loads(capsys.readouterr().out)["public_key"]
     assert _run(
         "evidence", "upload", str(doc), "--store", store, "--key-file", a_key, "--json",
         "--reader", "0x" + party_a.public_key.hex(), "--reader", "0x" + party_b.public_key.hex(),
     ) == 0  # fmt: skip
     receipt = json.loads(capsys.readouterr().out)
-    doc_id, commitment = receipt["documentId"], receipt["commitment"]
+    doc_id, commitment = receipt["document_id"], receipt["commitment"]
 
     with pytest.raises(NotAuthorisedReaderError):
         _run("evidence", "read", doc_id, "--store", store, "--key-file", auditor_key)
