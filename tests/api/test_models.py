@@ -9,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import inspect
 
 from api.models import index
-from api.models.enums import solidity_names
 from api.models.writes import RecordItem
 from ledger.domain import structs
+from ledger.domain.names import solidity_names
 from ledger.reads.indexer import models, park
 
 # NOTE: each read model beside the table it serves; a column added, removed or moved in the
