@@ -16,6 +16,7 @@ from web3.contract import Contract
 
 from ledger.domain import structs
 from ledger.domain.abi import canonical_type
+from ledger.domain.names import solidity_names
 from ledger.domain.signing import typed_data
 from ledger.infra.chain import MemoryChain
 from ledger.infra.compiler import CompileResult, syntax_trees
@@ -211,6 +212,8 @@ def test_every_solidity_enum_has_a_python_twin_with_its_members_in_order(
     for name, members in solidity_enums.items():
         expected = [(upper_snake(member), index) for index, member in enumerate(members)]
         assert [(m.name, m.value) for m in python[name]] == expected, name
+        # The spelling the index, the API and the docs serve is the contract's, letter for letter.
+        assert list(solidity_names(python[name])) == members, name
 
 
 def test_every_struct_input_has_a_python_abi_tuple_equal_to_the_compiled_one(

@@ -8,36 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import CoreSchema, core_schema
 
-# NOTE: words the Solidity declarations keep in capitals (`ContentIP`).
-ACRONYMS = frozenset({"IP"})
+from ledger.domain.names import solidity_names
+
 # NOTE: the indexer stores an enum value it has no name for as its number, so a member added
 # to a contract before the API knows it is still served
 # (see `ledger.reads.indexer.projectors.common`).
 UNKNOWN_MEMBER_PATTERN = r"^[0-9]+$"
-
-E = TypeVar("E", bound=IntEnum)
-
-
-def solidity_name(member: IntEnum) -> str:
-    """The member's name as the Solidity enum declares it: `CONTENT_IP` → `ContentIP`."""
-    return "".join(
-        word if word in ACRONYMS else word.capitalize() for word in member.name.split("_")
-    )
-
-
-def solidity_names(enum: type[IntEnum]) -> tuple[str, ...]:
-    """Every member's Solidity name, in declaration (value) order."""
-    return tuple(solidity_name(member) for member in enum)
-
-
-def member_named(enum: type[E], name: str) -> E:
-    """The member whose Solidity name is `name` (a name the model already validated)."""
-    return next(member for member in enum if solidity_name(member) == name)
 
 
 @dataclass(frozen=True)

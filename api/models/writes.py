@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from api.models.enums import SolidityName, member_named
+from api.models.enums import SolidityName
 from api.routes.params import (
     ADDRESS_PATTERN,
     ADDRESS_SCHEMA,
@@ -17,6 +17,7 @@ from api.routes.params import (
     MAX_SAFE_INTEGER,
     JsonInt,
 )
+from ledger.domain.names import member_named
 from ledger.domain.structs import (
     MAX_BATCH,
     MAX_WEIGHT,

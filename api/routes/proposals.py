@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import ListingDep, QueriesDep, ServicesDep
 from api.etag import etag_response
-from api.models.enums import member_named
 from api.models.index import ProposalDetailRead, ProposalPage
 from api.models.writes import OutboxEntryRead, SupportName, TypedDataRead, VoteCreate
 from api.problems import problem_responses
@@ -21,6 +20,7 @@ from api.routes.params import (
     sort_query,
 )
 from api.writes import WRITE_ERRORS, IdempotencyKey, accepted
+from ledger.domain.names import member_named
 from ledger.domain.structs import VoteSignature, VoteSupport
 from ledger.writes.submissions import request_hash
 

@@ -1,6 +1,7 @@
 """The domain: what the contracts mean, as plain Python data and pure functions (no I/O).
 
-- ``structs``     the contracts' enums (with their Solidity names) and input structs, ABI tuples
+- ``structs``     the contracts' enums and input structs, ABI tuples
+- ``names``       the contracts' spelling of enum members (``ContentIP``), for index, API and docs
 - ``errors``      the exception tree (``LedgerError`` and its kinds)
 - ``sentences``   every custom error of the contracts as a sentence in the user's words
 - ``validation``  parsing at the boundary: addresses, hashes, bounded integers, amounts

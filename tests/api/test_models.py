@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 import pytest
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import inspect
 
 from api.models import index
-from api.models.enums import solidity_names
 from api.models.writes import RecordItem
 from ledger.domain import structs
-from ledger.reads.indexer import models, park
+from ledger.reads.indexer import models
 
 # NOTE: each read model beside the table it serves; a column added, removed or moved in the
 # index fails here until the API model is changed with it (field order is the body's order).
@@ -42,21 +39,6 @@ READS: tuple[tuple[type[BaseModel], type[models.Base], tuple[str, ...]], ...] = 
     (index.EventRead, models.Event, ()),
 )
 
-# The names the indexer stores for each enum: the strings the API has always served.
-INDEXED_NAMES: tuple[tuple[type[IntEnum], tuple[str, ...]], ...] = (
-    (structs.ParticipantKind, park.PARTICIPANT_KIND),
-    (structs.RevenueMode, park.REVENUE_MODE),
-    (structs.VotingMode, park.VOTING_MODE),
-    (structs.ProposalKind, park.PROPOSAL_KIND),
-    (structs.VoteSupport, park.VOTE_SUPPORT),
-    (structs.ContributionKind, park.CONTRIBUTION_KIND),
-    (structs.AiProvenance, park.AI_PROVENANCE),
-    (structs.ContributionStatus, park.CONTRIBUTION_STATUS),
-    (structs.ResolutionOutcome, park.RESOLUTION_OUTCOME),
-    (structs.CommitmentKind, park.COMMITMENT_KIND),
-    (structs.CommitmentStatus, park.COMMITMENT_STATUS),
-)
-
 
 @pytest.mark.parametrize(("read", "table", "extra"), READS, ids=[r[0].__name__ for r in READS])
 def test_read_model_fields_are_the_table_columns_in_order_when_compared(
@@ -64,15 +46,6 @@ def test_read_model_fields_are_the_table_columns_in_order_when_compared(
 ) -> None:
     columns = tuple(column.key for column in inspect(table).columns)
     assert tuple(read.model_fields) == columns + extra
-
-
-@pytest.mark.parametrize(
-    ("enum", "names"), INDEXED_NAMES, ids=[e.__name__ for e, _ in INDEXED_NAMES]
-)
-def test_enum_names_are_the_names_the_index_stores_when_derived_from_the_domain_enum(
-    enum: type[IntEnum], names: tuple[str, ...]
-) -> None:
-    assert solidity_names(enum) == names
 
 
 def test_read_enum_field_accepts_a_member_number_when_the_index_could_not_name_it() -> None:

@@ -8,54 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ledger.domain import structs
+from ledger.domain.names import solidity_names
 from ledger.domain.structs import ZERO_ADDRESS
 from ledger.reads.indexer.models import Agreement, AgreementRevenue, Balance
 from ledger.reads.indexer.projection import Projection
 
-# NOTE: enum member names in declaration order (contracts/interfaces/*.sol); an unknown value
+# NOTE: enum member names in declaration order, as the contracts spell them; an unknown value
 # is stored as its number, so a new member never breaks indexing.
-PARTICIPANT_KIND = (
-    "Firm",
-    "DesignStudio",
-    "University",
-    "ResearchInstitute",
-    "GovernmentOffice",
-    "Intermediary",
-    "IndividualCreator",
-)
-REVENUE_MODE = ("FixedShares", "ContributionWeighted")
-VOTING_MODE = ("OnePartyOneVote", "ShareWeighted")
-PROPOSAL_KIND = (
-    "Amend",
-    "AddParty",
-    "RemoveParty",
-    "ResolveDispute",
-    "ExtendCommitment",
-    "Terminate",
-)
-VOTE_SUPPORT = ("Against", "For", "Abstain")
-CONTRIBUTION_KIND = (
-    "Design",
-    "ContentIP",
-    "Technology",
-    "Capital",
-    "Labour",
-    "SpaceEquipment",
-    "Data",
-    "MarketingChannel",
-    "Other",
-)
-AI_PROVENANCE = ("None", "Assisted", "Generated")
-CONTRIBUTION_STATUS = ("Pending", "Confirmed", "Disputed", "Rejected")
-RESOLUTION_OUTCOME = ("Accept", "Reject", "AcceptWithWeight")
-COMMITMENT_KIND = (
-    "Deliverable",
-    "QualityStandard",
-    "DataProtection",
-    "CulturalHeritageCare",
-    "Other",
-)
-COMMITMENT_STATUS = ("None", "Open", "Submitted", "Fulfilled", "Breached", "Rejected")
+PARTICIPANT_KIND = solidity_names(structs.ParticipantKind)
+REVENUE_MODE = solidity_names(structs.RevenueMode)
+VOTING_MODE = solidity_names(structs.VotingMode)
+PROPOSAL_KIND = solidity_names(structs.ProposalKind)
+VOTE_SUPPORT = solidity_names(structs.VoteSupport)
+CONTRIBUTION_KIND = solidity_names(structs.ContributionKind)
+AI_PROVENANCE = solidity_names(structs.AiProvenance)
+CONTRIBUTION_STATUS = solidity_names(structs.ContributionStatus)
+RESOLUTION_OUTCOME = solidity_names(structs.ResolutionOutcome)
+COMMITMENT_KIND = solidity_names(structs.CommitmentKind)
+COMMITMENT_STATUS = solidity_names(structs.CommitmentStatus)
 
 
 def enum_name(names: Sequence[str], value: int) -> str:
