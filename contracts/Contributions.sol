@@ -60,8 +60,6 @@ contract Contributions is IContributions, EIP712 {
         "Contribution(uint8 kind,uint64 weight,bytes32 evidenceHash,uint8 provenance,address accountable)"
     );
 
-    /// @notice The ParkRegistry.
-    address public immutable REGISTRY;
     /// @notice The Agreements contract (terms, parties, hash chain, nonces).
     IAgreements public immutable AGREEMENTS;
     /// @notice Revenue, told about every confirmed-weight change in weighted agreements.
@@ -85,14 +83,10 @@ contract Contributions is IContributions, EIP712 {
     // Constructor
     // -----------------------------------------------------------------------------------
 
-    /// @param registry The ParkRegistry.
     /// @param agreements The Agreements contract.
     /// @param revenue The Revenue contract.
     /// @param governance The Governance contract.
-    constructor(address registry, address agreements, address revenue, address governance)
-        EIP712("Park Ledger Contributions", "1")
-    {
-        REGISTRY = registry;
+    constructor(address agreements, address revenue, address governance) EIP712("Park Ledger Contributions", "1") {
         AGREEMENTS = IAgreements(agreements);
         REVENUE = IRevenue(revenue);
         GOVERNANCE = governance;

@@ -44,7 +44,7 @@ PARK_SUITE: tuple[ContractSpec, ...] = (
     ),
     ContractSpec(
         "Contributions",
-        lambda a, _: [a["ParkRegistry"], a["Agreements"], a["Revenue"], a["Governance"]],
+        lambda a, _: [a["Agreements"], a["Revenue"], a["Governance"]],
     ),
     ContractSpec(
         "Revenue",
